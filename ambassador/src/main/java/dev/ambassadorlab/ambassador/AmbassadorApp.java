@@ -1,0 +1,125 @@
+package dev.ambassadorlab.ambassador;
+
+import dev.ambassadorlab.ambassador.images.CatImageService;
+import dev.ambassadorlab.ambassador.images.ImageResult;
+import dev.ambassadorlab.ambassador.images.ImageStore;
+import dev.ambassadorlab.ambassador.metrics.AmbassadorMetrics;
+import dev.ambassadorlab.ambassador.resilience.Backoff;
+import dev.ambassadorlab.ambassador.resilience.CircuitBreakers;
+import dev.ambassadorlab.ambassador.resilience.RetryAfter;
+import dev.ambassadorlab.ambassador.resilience.RetryBudget;
+import dev.ambassadorlab.ambassador.resilience.RetryPolicies;
+import dev.ambassadorlab.ambassador.resilience.StaleImageFallback;
+import dev.ambassadorlab.ambassador.resilience.Timeouts;
+import dev.ambassadorlab.ambassador.resilience.UpstreamBulkhead;
+import dev.ambassadorlab.ambassador.security.ImageHostAllowlist;
+import dev.ambassadorlab.ambassador.upstream.ResilientUpstream;
+import dev.ambassadorlab.ambassador.upstream.UpstreamClients;
+import dev.ambassadorlab.ambassador.web.CallerHeaders;
+import dev.ambassadorlab.ambassador.web.ErrorResponses;
+import dev.ambassadorlab.ambassador.web.PassthroughRoute;
+import dev.ambassadorlab.ambassador.web.RequestContext;
+import dev.ambassadorlab.ambassador.web.RequestLog;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.router.EndpointNotFound;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Builds the ambassador: its parts, wired from one config, and the Javalin app with every route in one block. */
+public final class AmbassadorApp {
+    private static final List<HandlerType> PASSTHROUGH_METHODS = List.of(
+            HandlerType.GET, HandlerType.HEAD, HandlerType.OPTIONS, HandlerType.POST, HandlerType.PUT,
+            HandlerType.PATCH, HandlerType.DELETE);
+
+    private AmbassadorApp() {
+    }
+
+    public static Javalin create(AmbassadorConfig config) {
+        return create(config, new PrometheusRegistry(), System.out);
+    }
+
+    public static Javalin create(AmbassadorConfig config, PrometheusRegistry registry, PrintStream accessLog) {
+        var metrics = new AmbassadorMetrics(registry);
+        var retryAfter = new RetryAfter(config.retryAfterMax(), Clock.systemUTC());
+        var budget = new RetryBudget(config.retryBudgetRatio(), config.retryBudgetMinPerSecond(),
+                config.retryBudgetWindow(), System::nanoTime);
+        metrics.watchRetryBudget(budget::remaining);
+        var backoff = new Backoff(config.retryBaseDelay(), config.retryMaxDelay(), retryAfter,
+                () -> ThreadLocalRandom.current().nextDouble());
+        var timeouts = new Timeouts(config.attemptTimeout(), config.requestDeadline());
+        var retries = new RetryPolicies(config.maxRetries(), backoff, retryAfter, budget, metrics);
+        var breakers = new CircuitBreakers(config.breakerFailureThreshold(), config.breakerOpenDuration(), metrics);
+        var upstream = new ResilientUpstream(new UpstreamClients(config), timeouts, retries, budget, breakers, metrics);
+        var store = new ImageStore(config.imagesDir());
+        var images = new CatImageService(upstream, config.catApiUrl(), new ImageHostAllowlist(config.imageHosts()),
+                store, config.imageMaxBytes(), metrics);
+        var fallback = new StaleImageFallback(config.fallbackEnabled(), metrics);
+        var bulkhead = new UpstreamBulkhead(config.bulkheadMaxConcurrent(), metrics);
+        var passthrough = new PassthroughRoute(upstream, config.catApiUrl(), config.imageMaxBytes());
+        var requestLog = new RequestLog(metrics, accessLog);
+
+        return Javalin.create(javalin -> {
+            javalin.startup.showJavalinBanner = false;
+            javalin.requestLogger.http(requestLog::finished);
+
+            javalin.routes.before(ctx -> {
+                String requestId = CallerHeaders.requestId(ctx);
+                ctx.attribute(CallerHeaders.REQUEST_ID, requestId);
+                ctx.header(CallerHeaders.REQUEST_ID, requestId);
+            });
+            javalin.routes.get("/images/latest", ctx -> {
+                RequestContext caller = begin(ctx, config);
+                ImageResult image = bulkhead.run(
+                        () -> fallback.fetch(() -> images.fetchLatest(caller), caller.acceptsStale()));
+                if (image.stale()) {
+                    caller.markServedStale();
+                    ctx.header(CallerHeaders.STALE, "true");
+                }
+                ctx.json(image);
+            });
+            for (HandlerType method : PASSTHROUGH_METHODS) {
+                javalin.routes.addHttpHandler(method, "/v1/*", ctx -> {
+                    RequestContext caller = begin(ctx, config);
+                    bulkhead.run(() -> {
+                        passthrough.handle(ctx, caller);
+                        return null;
+                    });
+                });
+            }
+            javalin.routes.get("/metrics", ctx -> ctx.contentType(metrics.contentType()).result(metrics.scrape()));
+            javalin.routes.get("/health", AmbassadorApp::live);
+            javalin.routes.get("/health/live", AmbassadorApp::live);
+            javalin.routes.get("/health/ready", ctx -> ready(ctx, store));
+
+            javalin.routes.exception(AmbassadorException.class, ErrorResponses::write);
+            javalin.routes.exception(Exception.class, ErrorResponses::unexpected);
+            javalin.routes.exception(EndpointNotFound.class, (notFound, ctx) -> ErrorResponses.notFound(ctx));
+        });
+    }
+
+    private static RequestContext begin(Context ctx, AmbassadorConfig config) {
+        return RequestContext.begin(ctx, config.requestDeadline(), config.maxRetries());
+    }
+
+    /** Liveness: the process serves HTTP. It never depends on the upstream, or an outage would restart the pod. */
+    private static void live(Context ctx) {
+        ctx.json(Map.of("status", "up"));
+    }
+
+    /** Readiness: the ambassador can do its job locally (it can save images). */
+    private static void ready(Context ctx, ImageStore store) {
+        if (store.isWritable()) {
+            ctx.json(Map.of("status", "ready"));
+        } else {
+            ctx.status(503).json(Map.of("status", "not_ready",
+                    "reason", "IMAGES_DIR \"" + store.dir() + "\" is not a writable directory"));
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.ambassadorlab.ambassador;
+
+import dev.ambassadorlab.ambassador.config.EnvReader;
+import dev.ambassadorlab.ambassador.security.ApiKey;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every setting of the ambassador, read once from environment variables. The defaults all live in {@link #fromEnv};
+ * the README's configuration table lists the same names, defaults and ranges.
+ */
+public record AmbassadorConfig(
+        int port,
+        URI catApiUrl,
+        ApiKey apiKey,
+        Path imagesDir,
+        List<String> imageHosts,
+        long imageMaxBytes,
+        Duration connectTimeout,
+        Duration attemptTimeout,
+        Duration requestDeadline,
+        int maxRetries,
+        Duration retryBaseDelay,
+        Duration retryMaxDelay,
+        Duration retryAfterMax,
+        double retryBudgetRatio,
+        int retryBudgetMinPerSecond,
+        Duration retryBudgetWindow,
+        int breakerFailureThreshold,
+        Duration breakerOpenDuration,
+        int bulkheadMaxConcurrent,
+        boolean fallbackEnabled) {
+
+    /** The Cat API's image CDN: where its search answers point. */
+    public static final String CAT_API_CDN_HOST = "cdn2.thecatapi.com";
+
+    public static AmbassadorConfig fromEnv(Map<String, String> environment) {
+        EnvReader env = new EnvReader(environment);
+        URI catApiUrl = env.httpUrl("CAT_API_URL", "https://api.thecatapi.com");
+        var config = new AmbassadorConfig(
+                env.wholeNumber("AMBASSADOR_PORT", 5001, 0, 65535),
+                catApiUrl,
+                ApiKey.fromEnv(env),
+                env.path("IMAGES_DIR", "images"),
+                env.list("IMAGE_HOSTS", List.of(catApiUrl.getHost().toLowerCase(), CAT_API_CDN_HOST)),
+                env.longNumber("IMAGE_MAX_BYTES", 5L * 1024 * 1024, 1024, 100L * 1024 * 1024),
+                env.millis("CONNECT_TIMEOUT_MS", 1_000, 10, 60_000),
+                env.millis("ATTEMPT_TIMEOUT_MS", 2_000, 10, 120_000),
+                env.millis("REQUEST_DEADLINE_MS", 6_000, 10, 300_000),
+                env.wholeNumber("RETRY_MAX_RETRIES", 2, 0, 10),
+                env.millis("RETRY_BASE_DELAY_MS", 100, 1, 60_000),
+                env.millis("RETRY_MAX_DELAY_MS", 2_000, 1, 60_000),
+                env.millis("RETRY_AFTER_MAX_MS", 5_000, 0, 300_000),
+                env.fraction("RETRY_BUDGET_RATIO", 0.2, 0.0, 10.0),
+                env.wholeNumber("RETRY_BUDGET_MIN_PER_SECOND", 1, 0, 10_000),
+                env.millis("RETRY_BUDGET_WINDOW_MS", 10_000, 1_000, 600_000),
+                env.wholeNumber("BREAKER_FAILURE_THRESHOLD", 5, 1, 1_000),
+                env.millis("BREAKER_OPEN_MS", 10_000, 10, 600_000),
+                env.wholeNumber("BULKHEAD_MAX_CONCURRENT", 16, 1, 10_000),
+                env.flag("FALLBACK_ENABLED", true));
+        if (config.retryBaseDelay.compareTo(config.retryMaxDelay) > 0) {
+            env.problem("RETRY_BASE_DELAY_MS (" + config.retryBaseDelay.toMillis() + ") is larger than RETRY_MAX_DELAY_MS ("
+                    + config.retryMaxDelay.toMillis() + "): the first backoff cannot exceed the cap; raise the cap or lower the base");
+        }
+        if (config.attemptTimeout.compareTo(config.requestDeadline) > 0) {
+            env.problem("ATTEMPT_TIMEOUT_MS (" + config.attemptTimeout.toMillis() + ") is longer than REQUEST_DEADLINE_MS ("
+                    + config.requestDeadline.toMillis() + "): one attempt must fit inside the overall deadline");
+        }
+        if (config.imageHosts.isEmpty()) {
+            env.problem("IMAGE_HOSTS is empty: list at least one host images may be downloaded from, such as "
+                    + CAT_API_CDN_HOST);
+        }
+        env.finish("ambassador");
+        return config;
+    }
+
+    /** The configuration with no environment variables set: every default. */
+    public static AmbassadorConfig defaults() {
+        return fromEnv(Map.of());
+    }
+}

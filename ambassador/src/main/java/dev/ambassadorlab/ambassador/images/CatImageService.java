@@ -1,0 +1,69 @@
+package dev.ambassadorlab.ambassador.images;
+
+import dev.ambassadorlab.ambassador.AmbassadorException;
+import dev.ambassadorlab.ambassador.metrics.AmbassadorMetrics;
+import dev.ambassadorlab.ambassador.security.ImageHostAllowlist;
+import dev.ambassadorlab.ambassador.security.ImageId;
+import dev.ambassadorlab.ambassador.upstream.ResilientUpstream;
+import dev.ambassadorlab.ambassador.upstream.UpstreamRequest;
+import dev.ambassadorlab.ambassador.upstream.UpstreamResponse;
+import dev.ambassadorlab.ambassador.web.RequestContext;
+import okhttp3.HttpUrl;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+/**
+ * The seed lab's one job: ask The Cat API for an image, download it and save it. Every value that comes from the
+ * upstream is checked before it is used: the search answer's shape, the id (it becomes a file name), the image URL
+ * (scheme and host), and the image itself (type, bytes, size).
+ */
+public final class CatImageService {
+    /** A search answer is a few hundred bytes; a megabyte is plenty and keeps a runaway answer out of memory. */
+    private static final long SEARCH_MAX_BYTES = 1024 * 1024;
+    private final ResilientUpstream upstream;
+    private final HttpUrl searchUrl;
+    private final ImageHostAllowlist allowlist;
+    private final ImageStore store;
+    private final long imageMaxBytes;
+    private final AmbassadorMetrics metrics;
+
+    public CatImageService(ResilientUpstream upstream, URI catApiUrl, ImageHostAllowlist allowlist, ImageStore store,
+                           long imageMaxBytes, AmbassadorMetrics metrics) {
+        this.upstream = upstream;
+        this.searchUrl = HttpUrl.get(catApiUrl).newBuilder().addPathSegments("v1/images/search").build();
+        this.allowlist = allowlist;
+        this.store = store;
+        this.imageMaxBytes = imageMaxBytes;
+        this.metrics = metrics;
+    }
+
+    public ImageResult fetchLatest(RequestContext caller) {
+        UpstreamResponse search = upstream.call(UpstreamRequest.get(searchUrl, SEARCH_MAX_BYTES), caller);
+        if (!search.isSuccessful()) throw upstream.rejected(search, "The Cat API's search", caller);
+        SearchHit hit = SearchHit.parse(search.body());
+
+        ImageId id = refuseUnless(() -> new ImageId(hit.id()), "invalid_image_id");
+        URI url = refuseUnless(() -> allowlist.check(hit.url()), "image_url_not_allowed");
+
+        UpstreamResponse image = upstream.call(UpstreamRequest.get(HttpUrl.get(url), imageMaxBytes), caller);
+        if (!image.isSuccessful()) throw upstream.rejected(image, "the image download", caller);
+        ImageFormat format = ImageFormat.verify(image.contentType(), image.body());
+
+        Path saved = store.save(id, format, image.body());
+        metrics.imageSaved();
+        return new ImageResult(id.value(), url.toString(), hit.width(), hit.height(), image.body().length,
+                saved.getFileName().toString(), false, null, saved);
+    }
+
+    /** Runs a safety check; a refusal becomes a 502 that names the problem. */
+    private static <T> T refuseUnless(Supplier<T> check, String error) {
+        try {
+            return check.get();
+        } catch (IllegalArgumentException refused) {
+            throw AmbassadorException.badGateway(error, "The Cat API's search answer was refused: "
+                    + refused.getMessage());
+        }
+    }
+}

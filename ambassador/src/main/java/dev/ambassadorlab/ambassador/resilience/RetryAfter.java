@@ -1,0 +1,53 @@
+package dev.ambassadorlab.ambassador.resilience;
+
+import dev.ambassadorlab.ambassador.upstream.UpstreamResponse;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+/**
+ * Reads an upstream's Retry-After header (delta-seconds or an HTTP date). The ambassador waits that long before
+ * retrying, up to a cap; when the upstream asks for more than the cap, the ambassador stops retrying and passes the
+ * wait on to its caller instead of holding the request hostage.
+ */
+public final class RetryAfter {
+    public static final String HEADER = "Retry-After";
+    private final Duration cap;
+    private final Clock clock;
+
+    public RetryAfter(Duration cap, Clock clock) {
+        this.cap = cap;
+        this.clock = clock;
+    }
+
+    /** The wait the upstream asked for, if it asked in a form we understand. Never negative. */
+    public Optional<Duration> requested(UpstreamResponse response) {
+        String value = response == null ? null : response.header(HEADER);
+        if (value == null || value.isBlank()) return Optional.empty();
+        value = value.trim();
+        if (value.chars().allMatch(Character::isDigit)) {
+            return Optional.of(value.length() > 9 ? Duration.ofDays(365) : Duration.ofSeconds(Long.parseLong(value)));
+        }
+        try {
+            ZonedDateTime when = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
+            Duration wait = Duration.between(clock.instant(), when.toInstant());
+            return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+        } catch (DateTimeParseException unreadable) {
+            return Optional.empty();
+        }
+    }
+
+    /** The wait to honour before the next attempt: what the upstream asked for, when that is within the cap. */
+    public Optional<Duration> delayWithinCap(UpstreamResponse response) {
+        return requested(response).filter(wait -> wait.compareTo(cap) <= 0);
+    }
+
+    /** True when the upstream asked for a longer wait than the ambassador will hold a caller for. */
+    public boolean exceedsCap(UpstreamResponse response) {
+        return requested(response).map(wait -> wait.compareTo(cap) > 0).orElse(false);
+    }
+}

@@ -1,0 +1,106 @@
+package dev.ambassadorlab.ambassador.upstream;
+
+import dev.ambassadorlab.ambassador.AmbassadorConfig;
+import dev.ambassadorlab.ambassador.security.ApiKeyInjector;
+import okhttp3.Call;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.Buffer;
+import okio.BufferedSource;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One OkHttp client per upstream, all sharing a connection pool. OkHttp's own retry on connection failure is off and
+ * redirects are not followed: Failsafe alone decides about retries, and a redirect could lead past the host allowlist.
+ */
+public final class UpstreamClients {
+    public static final String REQUEST_ID = "X-Request-Id";
+    private static final Set<String> BODY_REQUIRED = Set.of("POST", "PUT", "PATCH");
+    private static final Set<String> BODY_FORBIDDEN = Set.of("GET", "HEAD");
+    private final OkHttpClient base;
+    private final OkHttpClient catApiClient;
+    private final String catApiOrigin;
+    private final Map<String, OkHttpClient> byOrigin = new ConcurrentHashMap<>();
+
+    public UpstreamClients(AmbassadorConfig config) {
+        this.base = new OkHttpClient.Builder()
+                .connectTimeout(config.connectTimeout())
+                // Failsafe's attempt timeout cancels the call sooner; these only bound a call nobody cancels.
+                .readTimeout(config.attemptTimeout())
+                .writeTimeout(config.attemptTimeout())
+                .retryOnConnectionFailure(false)
+                .followRedirects(false)
+                .followSslRedirects(false)
+                .build();
+        HttpUrl catApi = HttpUrl.get(config.catApiUrl());
+        this.catApiOrigin = origin(catApi);
+        this.catApiClient = base.newBuilder().addInterceptor(new ApiKeyInjector(config.apiKey())).build();
+    }
+
+    /** Prepares one attempt; nothing is sent until {@link #read} executes it. */
+    public Call newCall(UpstreamRequest request, String requestId) {
+        RequestBody body = null;
+        boolean bodyRequired = BODY_REQUIRED.contains(request.method());
+        if (bodyRequired || (request.body() != null && !BODY_FORBIDDEN.contains(request.method()))) {
+            MediaType type = request.contentType() == null ? null : MediaType.parse(request.contentType());
+            body = RequestBody.create(request.body() == null ? new byte[0] : request.body(), type);
+        }
+        Request okRequest = new Request.Builder()
+                .url(request.url())
+                .headers(request.headers())
+                .header(REQUEST_ID, requestId)
+                .method(request.method(), body)
+                .build();
+        return clientFor(request.url()).newCall(okRequest);
+    }
+
+    /**
+     * Executes the call and reads the whole body within the request's size cap. An I/O failure after the headers
+     * arrived means the answer was cut short: it is reported as a {@link TruncatedBodyException}.
+     */
+    public UpstreamResponse read(Call call, UpstreamRequest request) throws IOException {
+        long cap = request.maxResponseBytes();
+        try (Response response = call.execute()) {
+            ResponseBody body = response.body();
+            long declared = body.contentLength();
+            boolean hasBody = !request.method().equals("HEAD");
+            if (hasBody && declared > cap) {
+                throw new BodyTooLargeException("the answer declares " + declared + " bytes, over the cap of " + cap);
+            }
+            Buffer buffer = new Buffer();
+            try {
+                BufferedSource source = body.source();
+                while (hasBody && buffer.size() <= cap && source.read(buffer, 64 * 1024) != -1) {
+                    // keep reading until the end of the body or one byte past the cap
+                }
+            } catch (IOException cut) {
+                if (call.isCanceled()) throw cut;
+                throw new TruncatedBodyException("the connection ended after " + buffer.size() + " bytes of the answer"
+                        + (declared >= 0 ? " (" + declared + " announced)" : ""), cut);
+            }
+            if (buffer.size() > cap) {
+                throw new BodyTooLargeException("the answer is larger than the cap of " + cap + " bytes");
+            }
+            return new UpstreamResponse(response.code(), response.headers(), buffer.readByteArray());
+        }
+    }
+
+    private OkHttpClient clientFor(HttpUrl url) {
+        String origin = origin(url);
+        if (origin.equals(catApiOrigin)) return catApiClient;
+        return byOrigin.computeIfAbsent(origin, any -> base.newBuilder().build());
+    }
+
+    private static String origin(HttpUrl url) {
+        return url.scheme() + "://" + url.host() + ":" + url.port();
+    }
+}

@@ -1,0 +1,63 @@
+package dev.ambassadorlab.ambassador.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ambassadorlab.ambassador.metrics.AmbassadorMetrics;
+import io.javalin.http.Context;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One JSON line per proxied request on standard output, carrying its request id, plus the seed's request counter and
+ * latency histogram. Probes and scrapes are left out of both: they would drown the story in noise.
+ */
+public final class RequestLog {
+    public static final String CONTEXT_KEY = "ambassador.request";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final AmbassadorMetrics metrics;
+    private final PrintStream out;
+
+    public RequestLog(AmbassadorMetrics metrics, PrintStream out) {
+        this.metrics = metrics;
+        this.out = out;
+    }
+
+    /** Called by Javalin after every request; acts only on requests that went through the ambassador's policies. */
+    public void finished(Context ctx, float millis) {
+        RequestContext request = ctx.attribute(CONTEXT_KEY);
+        if (request == null) return;
+        String status = statusLabel(ctx.statusCode(), request.servedStale());
+        metrics.requestFinished(status, request.elapsed().toNanos() / 1e9);
+
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("ts", Instant.now().toString());
+        line.put("request_id", request.requestId());
+        line.put("method", ctx.method().name());
+        line.put("path", ctx.path());
+        line.put("status", ctx.statusCode());
+        line.put("outcome", status);
+        line.put("attempts", request.attempts());
+        line.put("retries", request.retries());
+        line.put("duration_ms", Math.round(request.elapsed().toNanos() / 1e6));
+        try {
+            out.println(JSON.writeValueAsString(line));
+        } catch (JsonProcessingException impossible) {
+            out.println("{\"request_id\":\"" + request.requestId() + "\",\"log_error\":true}");
+        }
+    }
+
+    /** The {@code status} label of {@code ambassador_requests_total}: a class of outcome, not a raw code. */
+    public static String statusLabel(int status, boolean stale) {
+        if (stale) return "stale";
+        if (status < 400) return "success";
+        return switch (status) {
+            case 502 -> "bad_gateway";
+            case 503 -> "unavailable";
+            case 504 -> "timeout";
+            default -> status < 500 ? "client_error" : "error";
+        };
+    }
+}

@@ -1,0 +1,80 @@
+package dev.ambassadorlab.ambassador.images;
+
+import dev.ambassadorlab.ambassador.AmbassadorException;
+import dev.ambassadorlab.ambassador.security.ImageId;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ImageStoreTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void savesUnderTheIdWithTheFormatsExtensionReadableByOthers() throws IOException {
+        var store = new ImageStore(dir.resolve("images"));
+
+        Path saved = store.save(new ImageId("abc"), ImageFormat.PNG, new byte[]{1, 2, 3});
+
+        assertThat(saved).isEqualTo(dir.resolve("images/abc.png"));
+        assertThat(Files.readAllBytes(saved)).containsExactly(1, 2, 3);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(saved))).isEqualTo("rw-r--r--");
+    }
+
+    @Test
+    void replacesAnOlderCopyInOneStep() throws IOException {
+        var store = new ImageStore(dir);
+        store.save(new ImageId("abc"), ImageFormat.JPEG, new byte[]{1});
+
+        store.save(new ImageId("abc"), ImageFormat.JPEG, new byte[]{2, 2});
+
+        assertThat(Files.readAllBytes(dir.resolve("abc.jpg"))).containsExactly(2, 2);
+        assertThat(names(dir)).containsExactly("abc.jpg");
+    }
+
+    @Test
+    void aFailedSaveLeavesNoTemporaryFileAndSaysWhatToCheck() throws IOException {
+        var store = new ImageStore(dir);
+        Files.createDirectories(dir.resolve("abc.jpg/occupied")); // a directory where the file should go
+
+        assertThatThrownBy(() -> store.save(new ImageId("abc"), ImageFormat.JPEG, new byte[]{1}))
+                .isInstanceOf(AmbassadorException.class)
+                .hasMessageContaining("could not be saved in IMAGES_DIR")
+                .hasMessageContaining("check that the directory is writable");
+        assertThat(names(dir)).containsExactly("abc.jpg");
+        assertThat(Files.isDirectory(dir.resolve("abc.jpg"))).isTrue();
+    }
+
+    @Test
+    void startingUpSweepsAwayHalfWrittenFilesFromACrash() throws IOException {
+        Files.write(dir.resolve(".incoming-123.part"), new byte[]{9});
+        Files.write(dir.resolve("kept.jpg"), new byte[]{1});
+
+        new ImageStore(dir);
+
+        assertThat(names(dir)).containsExactly("kept.jpg");
+    }
+
+    @Test
+    void aDirectoryThatCannotBeCreatedStopsTheStartWithTheVariableNamed() throws IOException {
+        Path file = Files.write(dir.resolve("not-a-dir"), new byte[]{1});
+
+        assertThatThrownBy(() -> new ImageStore(file.resolve("images")))
+                .hasMessageContaining("IMAGES_DIR=")
+                .hasMessageContaining("point IMAGES_DIR at a writable directory");
+    }
+
+    private static Stream<String> names(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(path -> path.getFileName().toString()).sorted().toList().stream();
+        }
+    }
+}

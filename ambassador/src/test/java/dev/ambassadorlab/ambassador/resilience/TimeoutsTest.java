@@ -1,0 +1,88 @@
+package dev.ambassadorlab.ambassador.resilience;
+
+import dev.ambassadorlab.ambassador.support.AmbassadorHarness;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static dev.ambassadorlab.ambassador.support.CatApiResponses.jpeg;
+import static dev.ambassadorlab.ambassador.support.CatApiResponses.searchOn;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The attempt timeout cuts a slow attempt and retries; the deadline bounds the whole request. The upstream's delay
+ * (3 s) is many times the timeouts under test, so the outcome does not depend on a fast machine.
+ */
+class TimeoutsTest {
+    private static final long UPSTREAM_DELAY_MS = 3_000;
+    @TempDir
+    Path images;
+    private final MockWebServer catApi = new MockWebServer();
+    private AmbassadorHarness ambassador;
+
+    @BeforeEach
+    void start() throws IOException {
+        catApi.start();
+    }
+
+    @AfterEach
+    void stop() {
+        ambassador.close();
+        catApi.close();
+    }
+
+    private static MockResponse slow(MockResponse response) {
+        return new MockResponse.Builder(response).headersDelay(UPSTREAM_DELAY_MS, TimeUnit.MILLISECONDS).build();
+    }
+
+    @Test
+    void aSlowAttemptIsCutAtTheAttemptTimeoutAndRetried() {
+        ambassador = AmbassadorHarness.start(catApi, images, "ATTEMPT_TIMEOUT_MS", "200", "RETRY_BASE_DELAY_MS", "10");
+        catApi.enqueue(slow(searchOn(catApi, "tabby")));
+        catApi.enqueue(searchOn(catApi, "tabby"));
+        catApi.enqueue(jpeg());
+
+        var answer = ambassador.get("/images/latest");
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.took()).isLessThan(Duration.ofMillis(UPSTREAM_DELAY_MS));
+        assertThat(ambassador.metric("ambassador_upstream_attempts_total", "outcome", "timeout")).isEqualTo(1.0);
+    }
+
+    @Test
+    void whenEveryAttemptTimesOutTheCallerGetsA504NamingTheAttemptTimeout() {
+        ambassador = AmbassadorHarness.start(catApi, images, "ATTEMPT_TIMEOUT_MS", "200", "RETRY_BASE_DELAY_MS", "10",
+                "BREAKER_FAILURE_THRESHOLD", "100");
+        for (int i = 0; i < 3; i++) catApi.enqueue(slow(searchOn(catApi, "tabby")));
+
+        var answer = ambassador.get("/images/latest");
+
+        assertThat(answer.status()).isEqualTo(504);
+        assertThat(answer.body()).contains("\"error\":\"upstream_timeout\"", "attempt timeout of 200 ms (3 attempts)");
+        assertThat(answer.took()).isBetween(Duration.ofMillis(600), Duration.ofMillis(UPSTREAM_DELAY_MS));
+        assertThat(ambassador.metric("ambassador_upstream_attempts_total", "outcome", "timeout")).isEqualTo(3.0);
+        assertThat(ambassador.metric("ambassador_requests_total", "status", "timeout")).isEqualTo(1.0);
+    }
+
+    @Test
+    void theDeadlineEndsTheRequestEvenWhileAnAttemptIsStillWaiting() {
+        ambassador = AmbassadorHarness.start(catApi, images, "ATTEMPT_TIMEOUT_MS", "1000", "REQUEST_DEADLINE_MS", "1500",
+                "RETRY_BASE_DELAY_MS", "10", "BREAKER_FAILURE_THRESHOLD", "100");
+        for (int i = 0; i < 3; i++) catApi.enqueue(slow(searchOn(catApi, "tabby")));
+
+        var answer = ambassador.get("/images/latest");
+
+        assertThat(answer.status()).isEqualTo(504);
+        assertThat(answer.body()).contains("\"error\":\"deadline_exceeded\"", "deadline of 1500 ms");
+        assertThat(answer.took()).isBetween(Duration.ofMillis(1400), Duration.ofMillis(UPSTREAM_DELAY_MS));
+        assertThat(catApi.getRequestCount()).as("the second attempt was cut by the deadline").isEqualTo(2);
+    }
+}

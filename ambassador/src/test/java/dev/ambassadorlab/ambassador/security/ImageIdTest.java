@@ -1,0 +1,26 @@
+package dev.ambassadorlab.ambassador.security;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ImageIdTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"MTY3ODIyMQ", "bpc", "9ccXTANkb", "a-b_c", "x"})
+    void acceptsTheCatApisIds(String id) {
+        assertThat(new ImageId(id).value()).isEqualTo(id);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "../../x", "..", "a/b", "a\\b", "x.jpg", "a b", "nul\u0000", "line\nbreak", "é",
+            "12345678901234567890123456789012345678901234567890123456789012345"})
+    void refusesAnythingThatCouldMisbehaveAsAFileName(String id) {
+        assertThatThrownBy(() -> new ImageId(id))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot become a file name")
+                .hasMessageNotContaining("\n").hasMessageNotContaining("\u0000");
+    }
+}

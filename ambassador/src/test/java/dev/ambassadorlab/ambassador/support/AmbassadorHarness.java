@@ -1,0 +1,97 @@
+package dev.ambassadorlab.ambassador.support;
+
+import dev.ambassadorlab.ambassador.AmbassadorApp;
+import dev.ambassadorlab.ambassador.AmbassadorConfig;
+import io.javalin.Javalin;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import mockwebserver3.MockWebServer;
+import okhttp3.Headers;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A real ambassador (the Javalin app on a free port) in front of a MockWebServer posing as The Cat API. Tests talk to
+ * it over HTTP exactly as the app would, and read its /metrics and its request log.
+ */
+public final class AmbassadorHarness implements AutoCloseable {
+    private final Javalin app;
+    private final ByteArrayOutputStream accessLog = new ByteArrayOutputStream();
+    private final OkHttpClient client = new OkHttpClient.Builder()
+            .readTimeout(Duration.ofSeconds(30)).retryOnConnectionFailure(false).build();
+    public final AmbassadorConfig config;
+
+    private AmbassadorHarness(AmbassadorConfig config) {
+        this.config = config;
+        this.app = AmbassadorApp.create(config, new PrometheusRegistry(),
+                new PrintStream(accessLog, true, StandardCharsets.UTF_8)).start(0);
+    }
+
+    /** Starts an ambassador whose Cat API is {@code catApi}; {@code env} overrides any other setting. */
+    public static AmbassadorHarness start(MockWebServer catApi, Path imagesDir, String... env) {
+        Map<String, String> variables = new HashMap<>();
+        variables.put("CAT_API_URL", catApi.url("/").toString());
+        variables.put("IMAGES_DIR", imagesDir.toString());
+        for (int i = 0; i < env.length; i += 2) variables.put(env[i], env[i + 1]);
+        return new AmbassadorHarness(AmbassadorConfig.fromEnv(variables));
+    }
+
+    public Answer get(String path, String... headers) {
+        return send(new Request.Builder().url(url(path)).headers(Headers.of(headers)).build());
+    }
+
+    public Answer post(String path, String json, String... headers) {
+        return send(new Request.Builder().url(url(path)).headers(Headers.of(headers))
+                .post(RequestBody.create(json, MediaType.get("application/json"))).build());
+    }
+
+    public String url(String path) {
+        return "http://localhost:" + app.port() + path;
+    }
+
+    public String metrics() {
+        return get("/metrics").body();
+    }
+
+    public double metric(String name, String... labelPairs) {
+        return PrometheusText.sum(metrics(), name, labelPairs);
+    }
+
+    public String accessLog() {
+        return accessLog.toString(StandardCharsets.UTF_8);
+    }
+
+    private Answer send(Request request) {
+        long start = System.nanoTime();
+        try (Response response = client.newCall(request).execute()) {
+            String body = response.body().string();
+            return new Answer(response.code(), body, response.headers(), Duration.ofNanos(System.nanoTime() - start));
+        } catch (IOException failed) {
+            throw new UncheckedIOException(failed);
+        }
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+    /** The ambassador's answer as the caller saw it, with how long it took. */
+    public record Answer(int status, String body, Headers headers, Duration took) {
+        public String header(String name) {
+            return headers.get(name);
+        }
+    }
+}

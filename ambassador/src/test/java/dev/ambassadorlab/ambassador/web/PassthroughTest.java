@@ -1,0 +1,94 @@
+package dev.ambassadorlab.ambassador.web;
+
+import dev.ambassadorlab.ambassador.support.AmbassadorHarness;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import static dev.ambassadorlab.ambassador.support.CatApiResponses.status;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The rest of The Cat API passes through the same policies; its answers are relayed as they are. */
+class PassthroughTest {
+    @TempDir
+    Path images;
+    private final MockWebServer catApi = new MockWebServer();
+    private AmbassadorHarness ambassador;
+
+    @BeforeEach
+    void start() throws IOException {
+        catApi.start();
+        ambassador = AmbassadorHarness.start(catApi, images, "RETRY_BASE_DELAY_MS", "10");
+    }
+
+    @AfterEach
+    void stop() {
+        ambassador.close();
+        catApi.close();
+    }
+
+    @Test
+    void forwardsPathQueryAndAllowedHeadersAndRelaysTheAnswer() throws InterruptedException {
+        catApi.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
+                .addHeader("Pagination-Count", "67").addHeader("Set-Cookie", "tracking=1").body("[{\"id\":\"abys\"}]")
+                .build());
+
+        var answer = ambassador.get("/v1/breeds?limit=1&page=0", "Accept", "application/json", "Cookie", "session=abc");
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.body()).isEqualTo("[{\"id\":\"abys\"}]");
+        assertThat(answer.header("Pagination-Count")).isEqualTo("67");
+        assertThat(answer.header("Set-Cookie")).as("not on the response allowlist").isNull();
+        RecordedRequest sent = catApi.takeRequest();
+        assertThat(sent.getUrl().encodedPath()).isEqualTo("/v1/breeds");
+        assertThat(sent.getUrl().query()).isEqualTo("limit=1&page=0");
+        assertThat(sent.getHeaders().get("Accept")).isEqualTo("application/json");
+        assertThat(sent.getHeaders().get("Cookie")).as("the caller's cookies stay behind").isNull();
+    }
+
+    @Test
+    void relaysTheUpstreamsOwnErrorAnswerAfterRetries() {
+        for (int i = 0; i < 3; i++) catApi.enqueue(status(502));
+
+        var answer = ambassador.get("/v1/images/abc");
+
+        assertThat(answer.status()).isEqualTo(502);
+        assertThat(answer.body()).contains("status 502");
+        assertThat(catApi.getRequestCount()).isEqualTo(3);
+    }
+
+    @Test
+    void aPathThatClimbsOutOfV1IsNotForwarded() throws IOException {
+        try (Socket socket = new Socket("localhost", Integer.parseInt(ambassador.url("").replaceAll(".*:", "")))) {
+            OutputStream out = socket.getOutputStream();
+            out.write("GET /v1/../admin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String reply = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(reply).startsWith("HTTP/1.1 4");
+        }
+        assertThat(catApi.getRequestCount()).isZero();
+    }
+
+    @Test
+    void anEncodedDotDotIsNotForwardedEither() throws IOException {
+        var client = new OkHttpClient();
+        try (Response response = client.newCall(new Request.Builder().url(ambassador.url("/v1/%2e%2e/admin")).build())
+                .execute()) {
+            assertThat(response.code()).isBetween(400, 404);
+        }
+        assertThat(catApi.getRequestCount()).isZero();
+    }
+}

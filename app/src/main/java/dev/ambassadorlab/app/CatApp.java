@@ -1,0 +1,45 @@
+package dev.ambassadorlab.app;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.router.EndpointNotFound;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** Builds the main app: a cat service that reaches The Cat API only through its ambassador on localhost. */
+public final class CatApp {
+    private CatApp() {
+    }
+
+    public static Javalin create(AppConfig config) {
+        var ambassador = new AmbassadorClient(config.ambassadorUrl(), config.ambassadorTimeout());
+        return Javalin.create(javalin -> {
+            javalin.startup.showJavalinBanner = false;
+            javalin.routes.get("/images/latest", ctx -> relay(ctx, ambassador, "/images/latest"));
+            javalin.routes.get("/breeds", ctx -> relay(ctx, ambassador, "/v1/breeds"));
+            javalin.routes.get("/health", ctx -> ctx.json(Map.of("status", "up")));
+            javalin.routes.exception(Exception.class, (bug, ctx) -> ctx.status(500).json(Map.of(
+                    "error", "internal_error",
+                    "reason", "the app failed unexpectedly (" + bug.getClass().getSimpleName() + ")")));
+            javalin.routes.exception(EndpointNotFound.class, (notFound, ctx) -> ctx.status(404).json(Map.of(
+                    "error", "not_found",
+                    "reason", "no route for " + ctx.method() + " " + ctx.path()
+                            + "; try GET /images/latest, GET /breeds or GET /health")));
+        });
+    }
+
+    private static void relay(Context ctx, AmbassadorClient ambassador, String path) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String name : AmbassadorClient.FORWARDED) {
+            String value = ctx.header(name);
+            if (value != null) headers.put(name, value);
+        }
+        headers.putIfAbsent("X-Request-Id", UUID.randomUUID().toString());
+        ctx.header("X-Request-Id", headers.get("X-Request-Id"));
+        AmbassadorClient.Answer answer = ambassador.get(path, headers);
+        answer.headers().forEach(ctx::header);
+        ctx.status(answer.status()).contentType("application/json").result(answer.json());
+    }
+}
