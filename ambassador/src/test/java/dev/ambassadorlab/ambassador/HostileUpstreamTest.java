@@ -1,18 +1,16 @@
 package dev.ambassadorlab.ambassador;
 
-import dev.ambassadorlab.ambassador.support.AmbassadorHarness;
+import dev.ambassadorlab.ambassador.support.AmbassadorExtension;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import okio.Buffer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -27,22 +25,14 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
  * retried in vain, and no file appears anywhere: not in IMAGES_DIR and certainly not outside it.
  */
 class HostileUpstreamTest {
-    @TempDir
-    Path root;
-    private final MockWebServer catApi = new MockWebServer();
-    private AmbassadorHarness ambassador;
+    @RegisterExtension
+    final AmbassadorExtension pod = AmbassadorExtension.withSettings("IMAGE_MAX_BYTES", "2048");
+    private final MockWebServer catApi = pod.catApi();
 
     @BeforeEach
-    void start() throws IOException {
-        catApi.start();
+    void start() {
         // Deep enough that "../../x" from IMAGES_DIR would still land inside the temp dir, where the test looks.
-        ambassador = AmbassadorHarness.start(catApi, root.resolve("a/b/images"), "IMAGE_MAX_BYTES", "2048");
-    }
-
-    @AfterEach
-    void stop() {
-        ambassador.close();
-        catApi.close();
+        pod.start("IMAGES_DIR", pod.root().resolve("a/b/images").toString());
     }
 
     static Stream<Arguments> hostileAnswers() {
@@ -92,14 +82,14 @@ class HostileUpstreamTest {
         catApi.enqueue(searchAnswer.apply(catApi));
         if (imageAnswer != null) catApi.enqueue(imageAnswer.apply(catApi));
 
-        var answer = ambassador.get("/images/latest");
+        var answer = pod.ambassador().get("/images/latest");
 
         assertThat(answer.status()).as(answer.body()).isEqualTo(502);
         assertThat(answer.header("Content-Type")).startsWith("application/json");
         assertThat(answer.body()).contains("\"error\":\"" + error + "\"", "\"reason\":");
         assertThat(answer.body()).doesNotContain("Exception", "\tat ");
         assertThat(catApi.getRequestCount()).as("a bad answer is not retried").isEqualTo(imageAnswer == null ? 1 : 2);
-        assertThat(ImagesLatestTest.filesUnder(root)).as("files anywhere under " + root).isEmpty();
-        assertThat(ambassador.metric("ambassador_requests_total", "status", "bad_gateway")).isEqualTo(1.0);
+        assertThat(pod.filesWritten()).as("files anywhere under " + pod.root()).isEmpty();
+        assertThat(pod.ambassador().metric("ambassador_requests_total", "status", "bad_gateway")).isEqualTo(1.0);
     }
 }

@@ -1,22 +1,18 @@
 package dev.ambassadorlab.ambassador;
 
-import dev.ambassadorlab.ambassador.support.AmbassadorHarness;
+import dev.ambassadorlab.ambassador.support.AmbassadorExtension;
 import dev.ambassadorlab.ambassador.support.CatApiResponses;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.SocketEffect;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static dev.ambassadorlab.ambassador.support.CatApiResponses.jpeg;
 import static dev.ambassadorlab.ambassador.support.CatApiResponses.searchOn;
@@ -25,108 +21,90 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** GET /images/latest end to end: search, download, checks, atomic save, and the seed's three metrics. */
 class ImagesLatestTest {
-    @TempDir
-    Path root;
-    private Path images;
-    private final MockWebServer catApi = new MockWebServer();
-    private AmbassadorHarness ambassador;
-
-    @BeforeEach
-    void start() throws IOException {
-        catApi.start();
-        images = root.resolve("images");
-    }
-
-    @AfterEach
-    void stop() {
-        if (ambassador != null) ambassador.close();
-        catApi.close();
-    }
+    @RegisterExtension
+    final AmbassadorExtension pod = AmbassadorExtension.withSettings();
+    private final MockWebServer catApi = pod.catApi();
 
     @Test
     void savesTheImageAndAnswersWithItsIdAndSize() throws IOException {
-        ambassador = AmbassadorHarness.start(catApi, images);
         catApi.enqueue(searchOn(catApi, "tabby"));
         catApi.enqueue(jpeg());
 
-        var answer = ambassador.get("/images/latest");
+        var answer = pod.ambassador().get("/images/latest");
 
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         assertThat(answer.body()).contains("\"image_id\":\"tabby\"", "\"width\":400", "\"height\":300",
                 "\"bytes\":" + CatApiResponses.tabbyJpeg().length, "\"stale\":false");
-        assertThat(Files.readAllBytes(images.resolve("tabby.jpg"))).isEqualTo(CatApiResponses.tabbyJpeg());
-        assertThat(ambassador.metric("ambassador_requests_total", "status", "success")).isEqualTo(1.0);
-        assertThat(ambassador.metric("ambassador_images_saved_total")).isEqualTo(1.0);
-        assertThat(ambassador.metric("ambassador_request_duration_seconds_count")).isEqualTo(1.0);
-        assertThat(ambassador.metric("ambassador_retries_total")).isZero();
+        assertThat(Files.readAllBytes(pod.root().resolve("images/tabby.jpg"))).isEqualTo(CatApiResponses.tabbyJpeg());
+        assertThat(pod.ambassador().metric("ambassador_requests_total", "status", "success")).isEqualTo(1.0);
+        assertThat(pod.ambassador().metric("ambassador_images_saved_total")).isEqualTo(1.0);
+        assertThat(pod.ambassador().metric("ambassador_request_duration_seconds_count")).isEqualTo(1.0);
+        assertThat(pod.ambassador().metric("ambassador_retries_total")).isZero();
     }
 
     @Test
     void twoServiceUnavailableAnswersThenSuccessCostTwoRetriesAndWellUnderASecond() {
-        ambassador = AmbassadorHarness.start(catApi, images); // default backoff: 100 ms base, doubling, jittered
+        // default backoff: 100 ms base, doubling, jittered
         catApi.enqueue(status(503));
         catApi.enqueue(status(503));
         catApi.enqueue(searchOn(catApi, "tabby"));
         catApi.enqueue(jpeg());
 
-        var answer = ambassador.get("/images/latest");
+        var answer = pod.ambassador().get("/images/latest");
 
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
-        assertThat(ambassador.metric("ambassador_retries_total")).as("retries after 503, 503").isEqualTo(2.0);
+        assertThat(pod.ambassador().metric("ambassador_retries_total")).as("retries after 503, 503").isEqualTo(2.0);
         assertThat(catApi.getRequestCount()).as("search attempts plus one download").isEqualTo(4);
         assertThat(answer.took()).as("the seed's fixed 3 s sleeps needed over 6 s").isLessThan(Duration.ofSeconds(1));
-        assertThat(ambassador.metric("ambassador_upstream_attempts_total", "outcome", "server_error")).isEqualTo(2.0);
+        assertThat(pod.ambassador().metric("ambassador_upstream_attempts_total", "outcome", "server_error")).isEqualTo(2.0);
     }
 
     @Test
     void keepsTheCallersRequestIdAndLogsOneJsonLineWithIt() throws InterruptedException {
-        ambassador = AmbassadorHarness.start(catApi, images);
         catApi.enqueue(searchOn(catApi, "tabby"));
         catApi.enqueue(jpeg());
 
-        var answer = ambassador.get("/images/latest", "X-Request-Id", "trace-42");
+        var answer = pod.ambassador().get("/images/latest", "X-Request-Id", "trace-42");
 
         assertThat(answer.header("X-Request-Id")).isEqualTo("trace-42");
         RecordedRequest search = catApi.takeRequest(1, TimeUnit.SECONDS);
         assertThat(search.getHeaders().get("X-Request-Id")).as("forwarded upstream").isEqualTo("trace-42");
-        assertThat(ambassador.accessLog().lines().filter(line -> line.contains("\"request_id\":\"trace-42\"")))
+        assertThat(pod.ambassador().accessLog().lines().filter(line -> line.contains("\"request_id\":\"trace-42\"")))
                 .singleElement().asString()
                 .contains("\"path\":\"/images/latest\"", "\"status\":200", "\"outcome\":\"success\"", "\"attempts\":2");
     }
 
     @Test
     void replacesARequestIdThatIsNotAPlainToken() {
-        ambassador = AmbassadorHarness.start(catApi, images);
         catApi.enqueue(searchOn(catApi, "tabby"));
         catApi.enqueue(jpeg());
 
-        var answer = ambassador.get("/images/latest", "X-Request-Id", "evil\"id with spaces");
+        var answer = pod.ambassador().get("/images/latest", "X-Request-Id", "evil\"id with spaces");
 
         assertThat(answer.header("X-Request-Id")).matches("[0-9a-f-]{36}");
     }
 
     @Test
     void aDownloadCutShortIsRetriedAndNeverLeavesAPartialFile() throws IOException {
-        ambassador = AmbassadorHarness.start(catApi, images, "RETRY_MAX_RETRIES", "1", "RETRY_BASE_DELAY_MS", "10");
+        pod.start("RETRY_MAX_RETRIES", "1", "RETRY_BASE_DELAY_MS", "10");
         MockResponse cutShort = new MockResponse.Builder(jpeg()).onResponseBody(SocketEffect.ShutdownConnection.INSTANCE)
                 .build();
         catApi.enqueue(searchOn(catApi, "tabby"));
         catApi.enqueue(cutShort);
         catApi.enqueue(cutShort);
 
-        var answer = ambassador.get("/images/latest");
+        var answer = pod.ambassador().get("/images/latest");
 
         assertThat(answer.status()).as(answer.body()).isEqualTo(502);
         assertThat(answer.body()).contains("\"error\":\"truncated_answer\"");
-        assertThat(ambassador.metric("ambassador_upstream_attempts_total", "outcome", "truncated")).isEqualTo(2.0);
-        assertThat(filesUnder(root)).isEmpty();
+        assertThat(pod.ambassador().metric("ambassador_upstream_attempts_total", "outcome", "truncated")).isEqualTo(2.0);
+        assertThat(pod.filesWritten()).isEmpty();
     }
 
     @Test
     void anUnknownRouteIsAJsonNotFound() {
-        ambassador = AmbassadorHarness.start(catApi, images);
 
-        var answer = ambassador.get("/nothing-here");
+        var answer = pod.ambassador().get("/nothing-here");
 
         assertThat(answer.status()).isEqualTo(404);
         assertThat(answer.body()).contains("\"error\":\"not_found\"", "/images/latest");
@@ -134,15 +112,10 @@ class ImagesLatestTest {
 
     @Test
     void healthEndpointsAnswerWithoutTouchingTheUpstream() {
-        ambassador = AmbassadorHarness.start(catApi, images);
 
-        assertThat(ambassador.get("/health/live").status()).isEqualTo(200);
-        assertThat(ambassador.get("/health/ready").body()).contains("ready");
-        assertThat(ambassador.get("/health").status()).isEqualTo(200);
+        assertThat(pod.ambassador().get("/health/live").status()).isEqualTo(200);
+        assertThat(pod.ambassador().get("/health/ready").body()).contains("ready");
+        assertThat(pod.ambassador().get("/health").status()).isEqualTo(200);
         assertThat(catApi.getRequestCount()).isZero();
-    }
-
-    static Stream<Path> filesUnder(Path dir) throws IOException {
-        return Files.walk(dir).filter(Files::isRegularFile).toList().stream();
     }
 }

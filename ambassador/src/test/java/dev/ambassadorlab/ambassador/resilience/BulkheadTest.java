@@ -1,14 +1,13 @@
 package dev.ambassadorlab.ambassador.resilience;
 
-import dev.ambassadorlab.ambassador.support.AmbassadorHarness;
+import dev.ambassadorlab.ambassador.support.AmbassadorExtension;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,40 +21,39 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 class BulkheadTest {
+    @RegisterExtension
+    final AmbassadorExtension pod = AmbassadorExtension.withSettings();
+    private final MockWebServer catApi = pod.catApi();
 
     @Test
-    void callersBeyondTheCapGetAFast503WhileTheOthersSucceed(@TempDir Path images) throws Exception {
+    void callersBeyondTheCapGetAFast503WhileTheOthersSucceed() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        try (var catApi = new MockWebServer()) {
-            catApi.setDispatcher(new Dispatcher() {
-                @Override
-                public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
-                    if (request.getUrl().encodedPath().startsWith("/images")) return jpeg();
-                    release.await(10, TimeUnit.SECONDS); // holds each search until the test lets go
-                    return searchOn(catApi, "tabby");
-                }
-            });
-            catApi.start();
-            try (var ambassador = AmbassadorHarness.start(catApi, images, "BULKHEAD_MAX_CONCURRENT", "2")) {
-                // Given two requests holding both permits
-                List<CompletableFuture<Integer>> holders = IntStream.range(0, 2)
-                        .mapToObj(i -> CompletableFuture.supplyAsync(() -> ambassador.get("/images/latest").status()))
-                        .toList();
-                await().atMost(Duration.ofSeconds(5)).until(() -> catApi.getRequestCount() == 2);
-
-                // When a third arrives, it is refused at once
-                var refused = ambassador.get("/images/latest");
-                assertThat(refused.status()).isEqualTo(503);
-                assertThat(refused.body()).contains("\"error\":\"overloaded\"", "BULKHEAD_MAX_CONCURRENT");
-                assertThat(refused.header("Retry-After")).isEqualTo("1");
-                assertThat(refused.took()).isLessThan(Duration.ofSeconds(1));
-
-                // Then the two holders finish normally once the upstream answers
-                release.countDown();
-                assertThat(holders).allSatisfy(holder -> assertThat(holder.get(10, TimeUnit.SECONDS)).isEqualTo(200));
-                assertThat(ambassador.metric("ambassador_bulkhead_rejections_total")).isEqualTo(1.0);
-                assertThat(ambassador.metric("ambassador_bulkhead_in_flight")).isZero();
+        catApi.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+                if (request.getUrl().encodedPath().startsWith("/images")) return jpeg();
+                release.await(10, TimeUnit.SECONDS); // holds each search until the test lets go
+                return searchOn(catApi, "tabby");
             }
-        }
+        });
+        var ambassador = pod.start("BULKHEAD_MAX_CONCURRENT", "2");
+        // Given two requests holding both permits
+        List<CompletableFuture<Integer>> holders = IntStream.range(0, 2)
+                .mapToObj(i -> CompletableFuture.supplyAsync(() -> ambassador.get("/images/latest").status()))
+                .toList();
+        await().atMost(Duration.ofSeconds(5)).until(() -> catApi.getRequestCount() == 2);
+
+        // When a third arrives, it is refused at once
+        var refused = ambassador.get("/images/latest");
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.body()).contains("\"error\":\"overloaded\"", "BULKHEAD_MAX_CONCURRENT");
+        assertThat(refused.header("Retry-After")).isEqualTo("1");
+        assertThat(refused.took()).isLessThan(Duration.ofSeconds(1));
+
+        // Then the two holders finish normally once the upstream answers
+        release.countDown();
+        assertThat(holders).allSatisfy(holder -> assertThat(holder.get(10, TimeUnit.SECONDS)).isEqualTo(200));
+        assertThat(ambassador.metric("ambassador_bulkhead_rejections_total")).isEqualTo(1.0);
+        assertThat(ambassador.metric("ambassador_bulkhead_in_flight")).isZero();
     }
 }

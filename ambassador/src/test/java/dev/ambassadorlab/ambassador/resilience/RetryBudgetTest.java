@@ -1,15 +1,13 @@
 package dev.ambassadorlab.ambassador.resilience;
 
-import dev.ambassadorlab.ambassador.support.AmbassadorHarness;
+import dev.ambassadorlab.ambassador.support.AmbassadorExtension;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -17,6 +15,9 @@ import static dev.ambassadorlab.ambassador.support.CatApiResponses.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RetryBudgetTest {
+    @RegisterExtension
+    final AmbassadorExtension pod = AmbassadorExtension.withSettings();
+    private final MockWebServer catApi = pod.catApi();
     private final AtomicLong now = new AtomicLong();
 
     @Test
@@ -53,26 +54,23 @@ class RetryBudgetTest {
     }
 
     @Test
-    void duringAnOutageRetriesStayWithinTheBudget(@TempDir Path images) throws IOException {
-        try (var catApi = new MockWebServer()) {
-            catApi.setDispatcher(new Dispatcher() {
-                @Override
-                public MockResponse dispatch(RecordedRequest request) {
-                    return status(503);
-                }
-            });
-            catApi.start();
-            try (var ambassador = AmbassadorHarness.start(catApi, images, "RETRY_BUDGET_RATIO", "0.5",
-                    "RETRY_BUDGET_MIN_PER_SECOND", "0", "RETRY_MAX_RETRIES", "2", "RETRY_BASE_DELAY_MS", "1",
-                    "BREAKER_FAILURE_THRESHOLD", "1000", "FALLBACK_ENABLED", "false")) {
-                int callers = 20;
-                for (int i = 0; i < callers; i++) assertThat(ambassador.get("/images/latest").status()).isEqualTo(503);
-
-                double retries = ambassador.metric("ambassador_retries_total");
-                assertThat(retries).as("without a budget: %d", callers * 2).isLessThanOrEqualTo(0.5 * callers);
-                assertThat(catApi.getRequestCount()).isEqualTo(callers + (int) retries);
-                assertThat(ambassador.metric("ambassador_retry_budget_rejections_total")).isPositive();
+    void duringAnOutageRetriesStayWithinTheBudget() {
+        catApi.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                return status(503);
             }
-        }
+        });
+        var ambassador = pod.start("RETRY_BUDGET_RATIO", "0.5", "RETRY_BUDGET_MIN_PER_SECOND", "0",
+                "RETRY_MAX_RETRIES", "2", "RETRY_BASE_DELAY_MS", "1", "BREAKER_FAILURE_THRESHOLD", "1000",
+                "FALLBACK_ENABLED", "false");
+        int callers = 20;
+
+        for (int i = 0; i < callers; i++) assertThat(ambassador.get("/images/latest").status()).isEqualTo(503);
+
+        double retries = ambassador.metric("ambassador_retries_total");
+        assertThat(retries).as("without a budget: %d", callers * 2).isLessThanOrEqualTo(0.5 * callers);
+        assertThat(catApi.getRequestCount()).isEqualTo(callers + (int) retries);
+        assertThat(ambassador.metric("ambassador_retry_budget_rejections_total")).isPositive();
     }
 }

@@ -1,15 +1,11 @@
 package dev.ambassadorlab.ambassador.resilience;
 
-import dev.ambassadorlab.ambassador.support.AmbassadorHarness;
+import dev.ambassadorlab.ambassador.support.AmbassadorExtension;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -23,21 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TimeoutsTest {
     private static final long UPSTREAM_DELAY_MS = 3_000;
-    @TempDir
-    Path images;
-    private final MockWebServer catApi = new MockWebServer();
-    private AmbassadorHarness ambassador;
-
-    @BeforeEach
-    void start() throws IOException {
-        catApi.start();
-    }
-
-    @AfterEach
-    void stop() {
-        ambassador.close();
-        catApi.close();
-    }
+    @RegisterExtension
+    final AmbassadorExtension pod = AmbassadorExtension.withSettings("RETRY_BASE_DELAY_MS", "10", "BREAKER_FAILURE_THRESHOLD", "100");
+    private final MockWebServer catApi = pod.catApi();
 
     private static MockResponse slow(MockResponse response) {
         return new MockResponse.Builder(response).headersDelay(UPSTREAM_DELAY_MS, TimeUnit.MILLISECONDS).build();
@@ -45,40 +29,40 @@ class TimeoutsTest {
 
     @Test
     void aSlowAttemptIsCutAtTheAttemptTimeoutAndRetried() {
-        ambassador = AmbassadorHarness.start(catApi, images, "ATTEMPT_TIMEOUT_MS", "200", "RETRY_BASE_DELAY_MS", "10");
+        pod.start("ATTEMPT_TIMEOUT_MS", "200", "RETRY_BASE_DELAY_MS", "10");
         catApi.enqueue(slow(searchOn(catApi, "tabby")));
         catApi.enqueue(searchOn(catApi, "tabby"));
         catApi.enqueue(jpeg());
 
-        var answer = ambassador.get("/images/latest");
+        var answer = pod.ambassador().get("/images/latest");
 
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         assertThat(answer.took()).isLessThan(Duration.ofMillis(UPSTREAM_DELAY_MS));
-        assertThat(ambassador.metric("ambassador_upstream_attempts_total", "outcome", "timeout")).isEqualTo(1.0);
+        assertThat(pod.ambassador().metric("ambassador_upstream_attempts_total", "outcome", "timeout")).isEqualTo(1.0);
     }
 
     @Test
     void whenEveryAttemptTimesOutTheCallerGetsA504NamingTheAttemptTimeout() {
-        ambassador = AmbassadorHarness.start(catApi, images, "ATTEMPT_TIMEOUT_MS", "200", "RETRY_BASE_DELAY_MS", "10",
+        pod.start("ATTEMPT_TIMEOUT_MS", "200", "RETRY_BASE_DELAY_MS", "10",
                 "BREAKER_FAILURE_THRESHOLD", "100");
         for (int i = 0; i < 3; i++) catApi.enqueue(slow(searchOn(catApi, "tabby")));
 
-        var answer = ambassador.get("/images/latest");
+        var answer = pod.ambassador().get("/images/latest");
 
         assertThat(answer.status()).isEqualTo(504);
         assertThat(answer.body()).contains("\"error\":\"upstream_timeout\"", "attempt timeout of 200 ms (3 attempts)");
         assertThat(answer.took()).isBetween(Duration.ofMillis(600), Duration.ofMillis(UPSTREAM_DELAY_MS));
-        assertThat(ambassador.metric("ambassador_upstream_attempts_total", "outcome", "timeout")).isEqualTo(3.0);
-        assertThat(ambassador.metric("ambassador_requests_total", "status", "timeout")).isEqualTo(1.0);
+        assertThat(pod.ambassador().metric("ambassador_upstream_attempts_total", "outcome", "timeout")).isEqualTo(3.0);
+        assertThat(pod.ambassador().metric("ambassador_requests_total", "status", "timeout")).isEqualTo(1.0);
     }
 
     @Test
     void theDeadlineEndsTheRequestEvenWhileAnAttemptIsStillWaiting() {
-        ambassador = AmbassadorHarness.start(catApi, images, "ATTEMPT_TIMEOUT_MS", "1000", "REQUEST_DEADLINE_MS", "1500",
+        pod.start("ATTEMPT_TIMEOUT_MS", "1000", "REQUEST_DEADLINE_MS", "1500",
                 "RETRY_BASE_DELAY_MS", "10", "BREAKER_FAILURE_THRESHOLD", "100");
         for (int i = 0; i < 3; i++) catApi.enqueue(slow(searchOn(catApi, "tabby")));
 
-        var answer = ambassador.get("/images/latest");
+        var answer = pod.ambassador().get("/images/latest");
 
         assertThat(answer.status()).isEqualTo(504);
         assertThat(answer.body()).contains("\"error\":\"deadline_exceeded\"", "deadline of 1500 ms");

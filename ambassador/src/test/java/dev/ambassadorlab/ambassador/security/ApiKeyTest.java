@@ -2,10 +2,11 @@ package dev.ambassadorlab.ambassador.security;
 
 import dev.ambassadorlab.ambassador.AmbassadorConfig;
 import dev.ambassadorlab.ambassador.config.ConfigException;
-import dev.ambassadorlab.ambassador.support.AmbassadorHarness;
+import dev.ambassadorlab.ambassador.support.AmbassadorExtension;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -22,39 +23,39 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The key goes to The Cat API and nowhere else: not to image hosts, the caller, the log, /metrics or an error. */
 class ApiKeyTest {
+    @RegisterExtension
+    final AmbassadorExtension pod = AmbassadorExtension.withSettings();
+    private final MockWebServer catApi = pod.catApi();
     private static final String SECRET = "live_s3cr3t-KEY-0123456789";
     @TempDir
     Path dir;
 
     @Test
     void theKeyIsSentToTheCatApiOnlyAndNeverShown() throws Exception {
-        try (var catApi = new MockWebServer(); var imageHost = new MockWebServer()) {
-            catApi.start();
+        try (var imageHost = new MockWebServer()) {
             imageHost.start();
-            try (var ambassador = AmbassadorHarness.start(catApi, dir.resolve("images"), "CAT_API_KEY", SECRET,
-                    "RETRY_MAX_RETRIES", "0", "FALLBACK_ENABLED", "false")) {
-                catApi.enqueue(searchOn(imageHost, "tabby"));
-                imageHost.enqueue(jpeg());
-                catApi.enqueue(status(401));
-                catApi.enqueue(json("{\"echo\":\"ok\"}"));
+            var ambassador = pod.start("CAT_API_KEY", SECRET, "RETRY_MAX_RETRIES", "0", "FALLBACK_ENABLED", "false");
+            catApi.enqueue(searchOn(imageHost, "tabby"));
+            imageHost.enqueue(jpeg());
+            catApi.enqueue(status(401));
+            catApi.enqueue(json("{\"echo\":\"ok\"}"));
 
-                var image = ambassador.get("/images/latest");
-                var refused = ambassador.get("/images/latest");
-                ambassador.get("/v1/breeds", "x-api-key", "callers-own-key");
+            var image = ambassador.get("/images/latest");
+            var refused = ambassador.get("/images/latest");
+            ambassador.get("/v1/breeds", "x-api-key", "callers-own-key");
 
-                assertThat(catApi.takeRequest().getHeaders().get("x-api-key")).isEqualTo(SECRET);
-                assertThat(imageHost.takeRequest().getHeaders().get("x-api-key")).as("image host").isNull();
-                catApi.takeRequest();
-                RecordedRequest passthrough = catApi.takeRequest();
-                assertThat(passthrough.getHeaders().values("x-api-key")).as("caller's key replaced").containsExactly(SECRET);
+            assertThat(catApi.takeRequest().getHeaders().get("x-api-key")).isEqualTo(SECRET);
+            assertThat(imageHost.takeRequest().getHeaders().get("x-api-key")).as("image host").isNull();
+            catApi.takeRequest();
+            RecordedRequest passthrough = catApi.takeRequest();
+            assertThat(passthrough.getHeaders().values("x-api-key")).as("caller's key replaced").containsExactly(SECRET);
 
-                assertThat(refused.status()).isEqualTo(502);
-                assertThat(refused.body()).contains("answered 401; check CAT_API_KEY");
-                for (String seen : new String[]{image.body(), image.headers().toString(), refused.body(),
-                        refused.headers().toString(), ambassador.accessLog(), ambassador.metrics(),
-                        ambassador.config.toString()}) {
-                    assertThat(seen).doesNotContain(SECRET);
-                }
+            assertThat(refused.status()).isEqualTo(502);
+            assertThat(refused.body()).contains("answered 401; check CAT_API_KEY");
+            for (String seen : new String[]{image.body(), image.headers().toString(), refused.body(),
+                    refused.headers().toString(), ambassador.accessLog(), ambassador.metrics(),
+                    ambassador.config.toString()}) {
+                assertThat(seen).doesNotContain(SECRET);
             }
         }
     }

@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -39,11 +38,10 @@ public final class AmbassadorHarness implements AutoCloseable {
                 new PrintStream(accessLog, true, StandardCharsets.UTF_8)).start(0);
     }
 
-    /** Starts an ambassador whose Cat API is {@code catApi}; {@code env} overrides any other setting. */
-    public static AmbassadorHarness start(MockWebServer catApi, Path imagesDir, String... env) {
+    /** Starts an ambassador whose Cat API is {@code catApi}; {@code env} (name, value...) overrides any setting. */
+    public static AmbassadorHarness start(MockWebServer catApi, String... env) {
         Map<String, String> variables = new HashMap<>();
         variables.put("CAT_API_URL", catApi.url("/").toString());
-        variables.put("IMAGES_DIR", imagesDir.toString());
         for (int i = 0; i < env.length; i += 2) variables.put(env[i], env[i + 1]);
         return new AmbassadorHarness(AmbassadorConfig.fromEnv(variables));
     }

@@ -1,44 +1,28 @@
 package dev.ambassadorlab.ambassador.web;
 
-import dev.ambassadorlab.ambassador.support.AmbassadorHarness;
+import dev.ambassadorlab.ambassador.support.AmbassadorExtension;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 
 import static dev.ambassadorlab.ambassador.support.CatApiResponses.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The rest of The Cat API passes through the same policies; its answers are relayed as they are. */
 class PassthroughTest {
-    @TempDir
-    Path images;
-    private final MockWebServer catApi = new MockWebServer();
-    private AmbassadorHarness ambassador;
-
-    @BeforeEach
-    void start() throws IOException {
-        catApi.start();
-        ambassador = AmbassadorHarness.start(catApi, images, "RETRY_BASE_DELAY_MS", "10");
-    }
-
-    @AfterEach
-    void stop() {
-        ambassador.close();
-        catApi.close();
-    }
+    @RegisterExtension
+    final AmbassadorExtension pod = AmbassadorExtension.withSettings("RETRY_BASE_DELAY_MS", "10");
+    private final MockWebServer catApi = pod.catApi();
 
     @Test
     void forwardsPathQueryAndAllowedHeadersAndRelaysTheAnswer() throws InterruptedException {
@@ -46,7 +30,7 @@ class PassthroughTest {
                 .addHeader("Pagination-Count", "67").addHeader("Set-Cookie", "tracking=1").body("[{\"id\":\"abys\"}]")
                 .build());
 
-        var answer = ambassador.get("/v1/breeds?limit=1&page=0", "Accept", "application/json", "Cookie", "session=abc");
+        var answer = pod.ambassador().get("/v1/breeds?limit=1&page=0", "Accept", "application/json", "Cookie", "session=abc");
 
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.body()).isEqualTo("[{\"id\":\"abys\"}]");
@@ -63,7 +47,7 @@ class PassthroughTest {
     void relaysTheUpstreamsOwnErrorAnswerAfterRetries() {
         for (int i = 0; i < 3; i++) catApi.enqueue(status(502));
 
-        var answer = ambassador.get("/v1/images/abc");
+        var answer = pod.ambassador().get("/v1/images/abc");
 
         assertThat(answer.status()).isEqualTo(502);
         assertThat(answer.body()).contains("status 502");
@@ -72,7 +56,7 @@ class PassthroughTest {
 
     @Test
     void aPathThatClimbsOutOfV1IsNotForwarded() throws IOException {
-        try (Socket socket = new Socket("localhost", Integer.parseInt(ambassador.url("").replaceAll(".*:", "")))) {
+        try (Socket socket = new Socket("localhost", Integer.parseInt(pod.ambassador().url("").replaceAll(".*:", "")))) {
             OutputStream out = socket.getOutputStream();
             out.write("GET /v1/../admin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
@@ -85,7 +69,7 @@ class PassthroughTest {
     @Test
     void anEncodedDotDotIsNotForwardedEither() throws IOException {
         var client = new OkHttpClient();
-        try (Response response = client.newCall(new Request.Builder().url(ambassador.url("/v1/%2e%2e/admin")).build())
+        try (Response response = client.newCall(new Request.Builder().url(pod.ambassador().url("/v1/%2e%2e/admin")).build())
                 .execute()) {
             assertThat(response.code()).isBetween(400, 404);
         }
