@@ -1,0 +1,37 @@
+package dev.ambassadorlab.labtests;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FallbackIT extends ChaosTest {
+
+    @Test
+    void after_one_success_an_outage_serves_the_last_good_image_marked_stale() throws Exception {
+        // Baseline: one fresh cat
+        var fresh = pod.ambassador("/images/latest");
+        assertThat(fresh.status()).isEqualTo(200);
+        String id = fresh.body().replaceAll(".*\"image_id\":\"([^\"]+)\".*", "$1");
+        var before = pod.metrics();
+
+        // Fault: the upstream goes away
+        pod.catApiProxy().disable();
+        var stale = pod.app("/images/latest");
+
+        // The caller still gets that cat, marked stale, through the app
+        assertThat(stale.status()).as(stale.body()).isEqualTo(200);
+        assertThat(stale.header("X-Ambassador-Stale")).isEqualTo("true");
+        assertThat(stale.body()).contains("\"image_id\":\"" + id + "\"", "\"stale\":true");
+        var after = pod.metrics();
+        assertThat(after.increaseSince(before, "ambassador_fallbacks_total")).isEqualTo(1);
+        assertThat(after.increaseSince(before, "ambassador_requests_total", "status", "stale")).isEqualTo(1);
+
+        // A caller that wants fresh data or nothing gets the error instead
+        assertThat(pod.app("/images/latest", NO_STALE).status()).isEqualTo(503);
+
+        // Heal: fresh answers again
+        pod.catApiProxy().enable();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15))
+                .until(() -> pod.ambassador("/images/latest").header("X-Ambassador-Stale") == null);
+    }
+}

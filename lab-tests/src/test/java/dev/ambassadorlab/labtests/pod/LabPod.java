@@ -1,0 +1,260 @@
+package dev.ambassadorlab.labtests.pod;
+
+import com.github.tomakehurst.wiremock.client.WireMock;
+import dev.ambassadorlab.labtests.images.LabImages;
+import eu.rekawek.toxiproxy.Proxy;
+import eu.rekawek.toxiproxy.ToxiproxyClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.images.builder.ImageFromDockerfile;
+import org.testcontainers.toxiproxy.ToxiproxyContainer;
+import org.testcontainers.utility.MountableFile;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The whole pod in containers, started once for the suite: WireMock with the mock Cat API's mappings, Toxiproxy in
+ * front of it (one proxy, "cat-api", for both the search and the image download), the ambassador, and the app sharing
+ * the ambassador's network namespace as a second container in a Kubernetes pod would.
+ */
+public final class LabPod {
+    private static final Logger LOG = LoggerFactory.getLogger(LabPod.class);
+    public static final Path ROOT = Path.of(System.getProperty("lab.root", "..")).toAbsolutePath().normalize();
+    /** The ambassador's settings for the suite: short enough to keep the suite fast, far from timing noise. */
+    public static final Map<String, String> AMBASSADOR_SETTINGS = Map.ofEntries(
+            Map.entry("CAT_API_URL", "http://toxiproxy:8666"),
+            Map.entry("IMAGE_HOSTS", "toxiproxy"),
+            Map.entry("ATTEMPT_TIMEOUT_MS", "1500"),
+            Map.entry("REQUEST_DEADLINE_MS", "6000"),
+            Map.entry("RETRY_MAX_RETRIES", "2"),
+            Map.entry("RETRY_BASE_DELAY_MS", "100"),
+            Map.entry("RETRY_MAX_DELAY_MS", "400"),
+            Map.entry("RETRY_AFTER_MAX_MS", "3000"),
+            Map.entry("RETRY_BUDGET_RATIO", "0.2"),
+            Map.entry("RETRY_BUDGET_MIN_PER_SECOND", "2"),
+            Map.entry("RETRY_BUDGET_WINDOW_MS", "5000"),
+            Map.entry("BREAKER_FAILURE_THRESHOLD", "5"),
+            Map.entry("BREAKER_OPEN_MS", "2000"),
+            Map.entry("BULKHEAD_MAX_CONCURRENT", "6"));
+    public static final String IMAGES_DIR = "/images";
+    private static LabPod instance;
+    private static RuntimeException startFailure;
+
+    private final Network network = Network.newNetwork();
+    private final GenericContainer<?> wiremock;
+    private final ToxiproxyContainer toxiproxy;
+    private final GenericContainer<?> ambassador;
+    private final GenericContainer<?> app;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private ToxiproxyClient toxiproxyClient;
+    private Proxy catApiProxy;
+    private WireMock wireMockAdmin;
+
+    private LabPod() {
+        wiremock = new GenericContainer<>(LabImages.wiremock())
+                .withNetwork(network).withNetworkAliases("wiremock")
+                .withCopyFileToContainer(MountableFile.forHostPath(ROOT.resolve("mock-cat-api/wiremock")), "/home/wiremock")
+                .withExposedPorts(8080)
+                .waitingFor(Wait.forHttp("/__admin/mappings").forPort(8080));
+        toxiproxy = new ToxiproxyContainer(LabImages.toxiproxy())
+                .withNetwork(network).withNetworkAliases("toxiproxy");
+        ambassador = new GenericContainer<>(serviceImage("ambassador"))
+                .withNetwork(network).withNetworkAliases("pod")
+                .withEnv(AMBASSADOR_SETTINGS)
+                // The app shares this container's network, so its port is published here too, as in a pod.
+                .withExposedPorts(5001, 5000)
+                .waitingFor(Wait.forHttp("/health/ready").forPort(5001).withStartupTimeout(Duration.ofSeconds(60)));
+        app = new GenericContainer<>(serviceImage("app"))
+                .withEnv("AMBASSADOR_TIMEOUT_MS", "8000")
+                .waitingFor(Wait.forLogMessage(".*App listening.*\\n", 1).withStartupTimeout(Duration.ofSeconds(60)));
+    }
+
+    /** The suite's pod, started on first use and stopped when the test JVM exits. */
+    public static synchronized LabPod get() {
+        if (startFailure != null) throw startFailure; // one clear failure, not a retry per test class
+        if (instance == null) {
+            try {
+                if (!DockerClientFactory.instance().isDockerAvailable()) {
+                    throw new IllegalStateException("The chaos suite needs a running Docker engine and found none: "
+                            + "start Docker (Docker Desktop; on Debian, .ci/start-docker-engine.sh), "
+                            + "or run only the unit tests with ./mvnw verify -DskipITs");
+                }
+                var pod = new LabPod();
+                Runtime.getRuntime().addShutdownHook(new Thread(pod::stop, "lab-pod-stop"));
+                pod.start();
+                instance = pod;
+            } catch (RuntimeException failed) {
+                startFailure = failed;
+                throw failed;
+            }
+        }
+        return instance;
+    }
+
+    /** The app or ambassador image, built from its module's Dockerfile and jar; Docker's cache makes rebuilds quick. */
+    private static ImageFromDockerfile serviceImage(String module) {
+        Path dir = ROOT.resolve(module);
+        Path jar = dir.resolve("target/" + module + ".jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build it first with ./mvnw -DskipTests package");
+        }
+        return new ImageFromDockerfile("ambassador-lab/" + module + ":lab-tests", false)
+                .withFileFromPath("Dockerfile", dir.resolve("Dockerfile"))
+                .withFileFromPath("target/" + module + ".jar", jar)
+                .withFileFromPath("target/lib", dir.resolve("target/lib"))
+                .withBuildArg("JRE_IMAGE", LabImages.resolve(LabImages.jre()).asCanonicalNameString());
+    }
+
+    private void start() {
+        long begin = System.nanoTime();
+        wiremock.start();
+        toxiproxy.start();
+        try {
+            toxiproxyClient = new ToxiproxyClient(toxiproxy.getHost(), toxiproxy.getControlPort());
+            catApiProxy = toxiproxyClient.createProxy("cat-api", "0.0.0.0:8666", "wiremock:8080");
+        } catch (IOException unreachable) {
+            throw new UncheckedIOException(unreachable);
+        }
+        wireMockAdmin = new WireMock(wiremock.getHost(), wiremock.getMappedPort(8080));
+        ambassador.start();
+        app.withNetworkMode("container:" + ambassador.getContainerId()).start();
+        // The ambassador's own log, for a failing run: -Dorg.slf4j.simpleLogger.log.ambassador=debug shows it.
+        Logger ambassadorLog = LoggerFactory.getLogger("ambassador");
+        ambassador.followOutput(frame -> ambassadorLog.debug(frame.getUtf8StringWithoutLineEnding()));
+        LOG.info("Pod up in {} ms: ambassador {}, app {}", (System.nanoTime() - begin) / 1_000_000,
+                ambassadorUrl(""), appUrl(""));
+    }
+
+    private void stop() {
+        for (GenericContainer<?> container : List.of(app, ambassador, toxiproxy, wiremock)) {
+            try {
+                container.stop();
+            } catch (RuntimeException ignored) {
+                // stopping is best effort at JVM exit
+            }
+        }
+        network.close();
+    }
+
+    /**
+     * Puts the pod back to normal between tests: no toxics, the proxy enabled, the mock's own mappings, an empty
+     * journal and images directory, every breaker closed and the retry budget back to its floor.
+     */
+    public void reset() {
+        long begin = System.nanoTime();
+        try {
+            toxiproxyClient.reset();
+            // Disabling closes every connection, so no pooled connection still carries a removed toxic's delay.
+            catApiProxy.disable();
+            catApiProxy.enable();
+        } catch (IOException unreachable) {
+            throw new UncheckedIOException(unreachable);
+        }
+        wireMockAdmin.resetToDefaultMappings();
+        wireMockAdmin.resetScenarios();
+        double budgetFloor = Double.parseDouble(AMBASSADOR_SETTINGS.get("RETRY_BUDGET_MIN_PER_SECOND"))
+                * Double.parseDouble(AMBASSADOR_SETTINGS.get("RETRY_BUDGET_WINDOW_MS")) / 1000;
+        await("the breakers closed and the retry budget back to its floor").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(250)).until(() -> {
+                    Answer answer = ambassador("/images/latest", "X-Ambassador-Max-Retries", "0", "Cache-Control", "no-cache");
+                    Metrics metrics = metrics();
+                    return answer.status() == 200 && metrics.max("ambassador_circuit_breaker_state") == 0
+                            && metrics.value("ambassador_retry_budget_remaining") >= budgetFloor;
+                });
+        wireMockAdmin.resetRequests();
+        exec("sh", "-c", "rm -f " + IMAGES_DIR + "/* " + IMAGES_DIR + "/.incoming-*");
+        LOG.debug("Pod reset in {} ms", (System.nanoTime() - begin) / 1_000_000);
+    }
+
+    public Answer ambassador(String path, String... headers) {
+        return get(ambassadorUrl(path), headers);
+    }
+
+    public Answer app(String path, String... headers) {
+        return get(appUrl(path), headers);
+    }
+
+    public Metrics metrics() {
+        return Metrics.parse(ambassador("/metrics").body());
+    }
+
+    public WireMock catApiMock() {
+        return wireMockAdmin;
+    }
+
+    /** The Toxiproxy proxy between the ambassador and the mock Cat API. */
+    public Proxy catApiProxy() {
+        return catApiProxy;
+    }
+
+    public ToxiproxyClient toxiproxy() {
+        return toxiproxyClient;
+    }
+
+    /** Every file in the ambassador's images directory, temporary ones included. */
+    public List<String> savedFiles() {
+        String listing = exec("find", IMAGES_DIR, "-type", "f");
+        return Arrays.stream(listing.split("\n")).filter(line -> !line.isBlank()).sorted().toList();
+    }
+
+    public String sha256InAmbassador(String file) {
+        return exec("sha256sum", file).split("\\s+")[0];
+    }
+
+    private String exec(String... command) {
+        try {
+            var result = ambassador.execInContainer(command);
+            if (result.getExitCode() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + result.getStderr());
+            }
+            return result.getStdout();
+        } catch (IOException failed) {
+            throw new UncheckedIOException(failed);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(interrupted);
+        }
+    }
+
+    private String ambassadorUrl(String path) {
+        return "http://" + ambassador.getHost() + ":" + ambassador.getMappedPort(5001) + path;
+    }
+
+    private String appUrl(String path) {
+        return "http://" + ambassador.getHost() + ":" + ambassador.getMappedPort(5000) + path;
+    }
+
+    private Answer get(String url, String... headers) {
+        var request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET();
+        if (headers.length > 0) request.headers(headers);
+        long start = System.nanoTime();
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.body(), response.headers(),
+                    Duration.ofNanos(System.nanoTime() - start));
+        } catch (IOException failed) {
+            throw new UncheckedIOException(failed);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(interrupted);
+        }
+    }
+}
