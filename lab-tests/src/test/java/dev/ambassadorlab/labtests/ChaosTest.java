@@ -1,12 +1,21 @@
 package dev.ambassadorlab.labtests;
 
+import dev.ambassadorlab.labtests.exercises.Exercise;
+import dev.ambassadorlab.labtests.exercises.Overlays;
 import dev.ambassadorlab.labtests.pod.LabPod;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Every scenario runs against the one shared pod, put back to normal before it starts. */
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Every scenario runs against the one shared pod, put back to normal before it starts. A scenario class is tagged with
+ * the exercise it checks ("exercise-02"): `./lab check 02` runs it with the learner's code for that exercise.
+ */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 @ExtendWith(ScenarioLog.class)
 abstract class ChaosTest {
@@ -15,7 +24,18 @@ abstract class ChaosTest {
     protected final LabPod pod = LabPod.get();
 
     @BeforeEach
-    void resetThePod() {
+    void prepareThePod() {
+        pod.use(Overlays.variantFor(exercise(), appSettings()));
         pod.reset();
+    }
+
+    /** Settings for the app in this class's scenarios, over the pod's own. */
+    protected Map<String, String> appSettings() {
+        return Map.of();
+    }
+
+    private Exercise exercise() {
+        Tag[] tags = getClass().getAnnotationsByType(Tag.class);
+        return Exercise.fromTags(Arrays.stream(tags).map(Tag::value).toList()).orElse(null);
     }
 }

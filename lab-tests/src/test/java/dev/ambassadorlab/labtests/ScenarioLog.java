@@ -1,5 +1,7 @@
 package dev.ambassadorlab.labtests;
 
+import dev.ambassadorlab.labtests.exercises.Exercise;
+import dev.ambassadorlab.labtests.exercises.ExerciseMode;
 import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
@@ -25,7 +27,8 @@ final class ScenarioLog implements BeforeTestExecutionCallback, TestWatcher {
 
     @Override
     public void testFailed(ExtensionContext context, Throwable cause) {
-        LOG.info("FAILED  {} ({})", name(context), took(context));
+        String why = String.valueOf(cause.getMessage()).strip().replace("\n", "\n        ");
+        LOG.info("FAILED  {} ({})\n        {}", name(context), took(context), why);
     }
 
     @Override
@@ -38,8 +41,13 @@ final class ScenarioLog implements BeforeTestExecutionCallback, TestWatcher {
         LOG.info("SKIPPED {}", name(context));
     }
 
+    /** "RetriesIT [exercise 02]: two 503s then...", marked "your code" when the exercise's files are in place. */
     private static String name(ExtensionContext context) {
-        return context.getParent().map(ExtensionContext::getDisplayName).orElse("") + ": " + context.getDisplayName();
+        String exercise = Exercise.fromTags(context.getTags()).map(e -> "exercise " + e.number()).orElse("");
+        String against = ExerciseMode.exercises() ? ", your code" : "";
+        String label = exercise.isEmpty() && against.isEmpty() ? "" : " [" + exercise + against + "]";
+        return context.getParent().map(ExtensionContext::getDisplayName).orElse("") + label + ": "
+                + context.getDisplayName();
     }
 
     private static String took(ExtensionContext context) {

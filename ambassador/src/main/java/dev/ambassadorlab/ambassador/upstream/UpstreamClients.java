@@ -34,9 +34,9 @@ public final class UpstreamClients {
     public UpstreamClients(AmbassadorConfig config) {
         this.base = new OkHttpClient.Builder()
                 .connectTimeout(config.connectTimeout())
-                // Failsafe's attempt timeout cancels the call sooner; these only bound a call nobody cancels.
-                .readTimeout(config.attemptTimeout())
-                .writeTimeout(config.attemptTimeout())
+                // A backstop only: Failsafe's attempt timeout and deadline cancel a slow call long before this.
+                .readTimeout(config.requestDeadline().plusSeconds(1))
+                .writeTimeout(config.requestDeadline().plusSeconds(1))
                 .retryOnConnectionFailure(false)
                 .followRedirects(false)
                 .followSslRedirects(false)

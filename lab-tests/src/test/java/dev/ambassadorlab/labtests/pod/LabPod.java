@@ -18,28 +18,36 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import static org.awaitility.Awaitility.await;
 
 /**
  * The whole pod in containers, started once for the suite: WireMock with the mock Cat API's mappings, Toxiproxy in
  * front of it (one proxy, "cat-api", for both the search and the image download), the ambassador, and the app sharing
- * the ambassador's network namespace as a second container in a Kubernetes pod would.
+ * the ambassador's network namespace as a second container in a Kubernetes pod would. A second proxy, "ambassador",
+ * lets a scenario put faults between the app and its ambassador. The two services restart only when a scenario asks
+ * for another {@link PodVariant} (an exercise's code in place of the finished one).
  */
 public final class LabPod {
     private static final Logger LOG = LoggerFactory.getLogger(LabPod.class);
     public static final Path ROOT = Path.of(System.getProperty("lab.root", "..")).toAbsolutePath().normalize();
+    /** Set in the pod so the scenarios can check that the key is sent upstream and never shown anywhere else. */
+    public static final String API_KEY = "lab-test-key-5f2b9c";
     /** The ambassador's settings for the suite: short enough to keep the suite fast, far from timing noise. */
     public static final Map<String, String> AMBASSADOR_SETTINGS = Map.ofEntries(
             Map.entry("CAT_API_URL", "http://toxiproxy:8666"),
+            Map.entry("CAT_API_KEY", API_KEY),
             Map.entry("IMAGE_HOSTS", "toxiproxy"),
             Map.entry("ATTEMPT_TIMEOUT_MS", "1500"),
             Map.entry("REQUEST_DEADLINE_MS", "6000"),
@@ -54,18 +62,26 @@ public final class LabPod {
             Map.entry("BREAKER_OPEN_MS", "2000"),
             Map.entry("BULKHEAD_MAX_CONCURRENT", "6"));
     public static final String IMAGES_DIR = "/images";
+    /** Where an app that should reach its ambassador through Toxiproxy is pointed. */
+    public static final String AMBASSADOR_VIA_PROXY = "http://toxiproxy:8667";
+    /** How long the tests wait for any answer: longer than every budget in the pod. */
+    public static final Duration CALLER_PATIENCE = Duration.ofSeconds(12);
     private static LabPod instance;
     private static RuntimeException startFailure;
 
     private final Network network = Network.newNetwork();
     private final GenericContainer<?> wiremock;
     private final ToxiproxyContainer toxiproxy;
-    private final GenericContainer<?> ambassador;
-    private final GenericContainer<?> app;
+    private final ImageFromDockerfile ambassadorImage = serviceImage("ambassador");
+    private final ImageFromDockerfile appImage = serviceImage("app");
+    private GenericContainer<?> ambassador;
+    private GenericContainer<?> app;
+    private PodVariant variant;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private ToxiproxyClient toxiproxyClient;
     private Proxy catApiProxy;
+    private Proxy ambassadorProxy;
     private WireMock wireMockAdmin;
 
     private LabPod() {
@@ -76,15 +92,34 @@ public final class LabPod {
                 .waitingFor(Wait.forHttp("/__admin/mappings").forPort(8080));
         toxiproxy = new ToxiproxyContainer(LabImages.toxiproxy())
                 .withNetwork(network).withNetworkAliases("toxiproxy");
-        ambassador = new GenericContainer<>(serviceImage("ambassador"))
+    }
+
+    private GenericContainer<?> newAmbassador(Path overlay) {
+        var container = new GenericContainer<>(ambassadorImage)
                 .withNetwork(network).withNetworkAliases("pod")
                 .withEnv(AMBASSADOR_SETTINGS)
                 // The app shares this container's network, so its port is published here too, as in a pod.
                 .withExposedPorts(5001, 5000)
                 .waitingFor(Wait.forHttp("/health/ready").forPort(5001).withStartupTimeout(Duration.ofSeconds(60)));
-        app = new GenericContainer<>(serviceImage("app"))
+        return withOverlay(container, overlay, "ambassador", "dev.ambassadorlab.ambassador.AmbassadorMain");
+    }
+
+    private GenericContainer<?> newApp(PodVariant variant) {
+        var container = new GenericContainer<>(appImage)
+                .withNetworkMode("container:" + ambassador.getContainerId())
                 .withEnv("AMBASSADOR_TIMEOUT_MS", "8000")
+                .withEnv(variant.appSettings())
                 .waitingFor(Wait.forLogMessage(".*App listening.*\\n", 1).withStartupTimeout(Duration.ofSeconds(60)));
+        return withOverlay(container, variant.appOverlay(), "app", "dev.ambassadorlab.app.AppMain");
+    }
+
+    /** Puts an overlay jar first on the service's class path, so its classes replace the finished ones. */
+    private static GenericContainer<?> withOverlay(GenericContainer<?> container, Path overlay, String module,
+                                                   String mainClass) {
+        if (overlay == null) return container;
+        return container.withCopyFileToContainer(MountableFile.forHostPath(overlay), "/opt/lab/overlay.jar")
+                .withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint("java", "-XX:+ExitOnOutOfMemoryError",
+                        "-cp", "/opt/lab/overlay.jar:" + module + ".jar:lib/*", mainClass));
     }
 
     /** The suite's pod, started on first use and stopped when the test JVM exits. */
@@ -130,23 +165,40 @@ public final class LabPod {
         try {
             toxiproxyClient = new ToxiproxyClient(toxiproxy.getHost(), toxiproxy.getControlPort());
             catApiProxy = toxiproxyClient.createProxy("cat-api", "0.0.0.0:8666", "wiremock:8080");
+            ambassadorProxy = toxiproxyClient.createProxy("ambassador", "0.0.0.0:8667", "pod:5001");
         } catch (IOException unreachable) {
             throw new UncheckedIOException(unreachable);
         }
         wireMockAdmin = new WireMock(wiremock.getHost(), wiremock.getMappedPort(8080));
-        ambassador.start();
-        app.withNetworkMode("container:" + ambassador.getContainerId()).start();
-        // The ambassador's own log, for a failing run: -Dorg.slf4j.simpleLogger.log.ambassador=debug shows it.
-        Logger ambassadorLog = LoggerFactory.getLogger("ambassador");
-        ambassador.followOutput(frame -> ambassadorLog.debug(frame.getUtf8StringWithoutLineEnding()));
+        use(PodVariant.FINISHED);
         LOG.info("Pod up in {} ms: ambassador {}, app {}", (System.nanoTime() - begin) / 1_000_000,
                 ambassadorUrl(""), appUrl(""));
     }
 
+    /** Runs the services as the variant says, restarting only what changes (the app whenever the ambassador does). */
+    public synchronized void use(PodVariant wanted) {
+        if (wanted.equals(variant)) return;
+        long begin = System.nanoTime();
+        boolean newAmbassador = variant == null || !Objects.equals(wanted.ambassadorOverlay(), variant.ambassadorOverlay());
+        if (app != null) app.stop();
+        if (newAmbassador) {
+            if (ambassador != null) ambassador.stop();
+            ambassador = newAmbassador(wanted.ambassadorOverlay());
+            ambassador.start();
+            // The ambassador's own log, for a failing run: -Dorg.slf4j.simpleLogger.log.ambassador=debug shows it.
+            Logger ambassadorLog = LoggerFactory.getLogger("ambassador");
+            ambassador.followOutput(frame -> ambassadorLog.debug(frame.getUtf8StringWithoutLineEnding()));
+        }
+        app = newApp(wanted);
+        app.start();
+        variant = wanted;
+        LOG.debug("Services restarted as {} in {} ms", wanted, (System.nanoTime() - begin) / 1_000_000);
+    }
+
     private void stop() {
-        for (GenericContainer<?> container : List.of(app, ambassador, toxiproxy, wiremock)) {
+        for (GenericContainer<?> container : Arrays.asList(app, ambassador, toxiproxy, wiremock)) {
             try {
-                container.stop();
+                if (container != null) container.stop();
             } catch (RuntimeException ignored) {
                 // stopping is best effort at JVM exit
             }
@@ -162,6 +214,7 @@ public final class LabPod {
         long begin = System.nanoTime();
         try {
             toxiproxyClient.reset();
+            ambassadorProxy.setUpstream("pod:5001");
             // Disabling closes every connection, so no pooled connection still carries a removed toxic's delay.
             catApiProxy.disable();
             catApiProxy.enable();
@@ -205,6 +258,11 @@ public final class LabPod {
         return catApiProxy;
     }
 
+    /** The Toxiproxy proxy between the app and its ambassador, for pods whose app is pointed at it. */
+    public Proxy ambassadorProxy() {
+        return ambassadorProxy;
+    }
+
     public ToxiproxyClient toxiproxy() {
         return toxiproxyClient;
     }
@@ -234,22 +292,31 @@ public final class LabPod {
         }
     }
 
-    private String ambassadorUrl(String path) {
+    private Answer get(String url, String... headers) {
+        var request = HttpRequest.newBuilder(URI.create(url)).GET();
+        if (headers.length > 0) request.headers(headers);
+        return send(request);
+    }
+
+    public String ambassadorUrl(String path) {
         return "http://" + ambassador.getHost() + ":" + ambassador.getMappedPort(5001) + path;
     }
 
-    private String appUrl(String path) {
+    public String appUrl(String path) {
         return "http://" + ambassador.getHost() + ":" + ambassador.getMappedPort(5000) + path;
     }
 
-    private Answer get(String url, String... headers) {
-        var request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET();
-        if (headers.length > 0) request.headers(headers);
+    /** Sends a request; an answer that does not come within {@link #CALLER_PATIENCE} is status 0. */
+    public Answer send(HttpRequest.Builder request) {
         long start = System.nanoTime();
         try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(request.timeout(CALLER_PATIENCE).build(),
+                    HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.body(), response.headers(),
                     Duration.ofNanos(System.nanoTime() - start));
+        } catch (HttpTimeoutException gaveUp) {
+            return new Answer(0, "(no answer within " + CALLER_PATIENCE.toSeconds() + " s)",
+                    HttpHeaders.of(Map.of(), (name, value) -> true), Duration.ofNanos(System.nanoTime() - start));
         } catch (IOException failed) {
             throw new UncheckedIOException(failed);
         } catch (InterruptedException interrupted) {

@@ -39,14 +39,21 @@ public final class Metrics {
     public double value(String name, String... labelPairs) {
         double total = 0;
         for (Sample sample : samples) {
-            if (!sample.name.equals(name)) continue;
-            boolean matches = true;
-            for (int i = 0; i < labelPairs.length; i += 2) {
-                matches &= labelPairs[i + 1].equals(sample.labels.get(labelPairs[i]));
-            }
-            if (matches) total += sample.value;
+            if (sample.name.equals(name) && matches(sample, labelPairs)) total += sample.value;
         }
         return total;
+    }
+
+    private static boolean matches(Sample sample, String... labelPairs) {
+        for (int i = 0; i < labelPairs.length; i += 2) {
+            if (!labelPairs[i + 1].equals(sample.labels.get(labelPairs[i]))) return false;
+        }
+        return true;
+    }
+
+    /** True when at least one series of {@code name} carries all the given label pairs. */
+    public boolean has(String name, String... labelPairs) {
+        return samples.stream().anyMatch(sample -> sample.name.equals(name) && matches(sample, labelPairs));
     }
 
     /** The largest value among the series of {@code name}, or 0 when there is none. */

@@ -1,0 +1,66 @@
+package dev.ambassadorlab.ambassador.resilience;
+
+import dev.ambassadorlab.ambassador.metrics.AmbassadorMetrics;
+import dev.ambassadorlab.ambassador.upstream.UpstreamRequest;
+import dev.ambassadorlab.ambassador.upstream.UpstreamResponse;
+import dev.failsafe.RetryPolicy;
+import dev.failsafe.TimeoutExceededException;
+
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Builds the retry policy for one upstream call. It is built per call because two things differ per call: how many
+ * retries the request may have (none when it is unsafe to repeat, fewer when the caller asked), and the running count
+ * that tells whether a failure would really be retried (only then is the retry budget charged).
+ */
+public final class RetryPolicies {
+    private final int maxRetries;
+    private final Backoff backoff;
+    private final RetryAfter retryAfter;
+    private final RetryBudget budget;
+    private final AmbassadorMetrics metrics;
+
+    public RetryPolicies(int maxRetries, Backoff backoff, RetryAfter retryAfter, RetryBudget budget,
+                         AmbassadorMetrics metrics) {
+        this.maxRetries = maxRetries;
+        this.backoff = backoff;
+        this.retryAfter = retryAfter;
+        this.budget = budget;
+        this.metrics = metrics;
+    }
+
+    /** A status that means "try again later": too many requests, or a failure on the upstream's side. */
+    public static boolean isRetryableStatus(UpstreamResponse response) {
+        return response.status() == 429 || response.status() >= 500;
+    }
+
+    /** The retries this request may have: the caller may ask for fewer than configured, never for more. */
+    public int retriesFor(UpstreamRequest request, int retriesWanted) {
+        // TODO(02): a request that is not safe to repeat (request.isSafeToRepeat()) must get no retries at all.
+        return Math.max(0, Math.min(retriesWanted, maxRetries));
+    }
+
+    public RetryPolicy<UpstreamResponse> forCall(UpstreamRequest request, int retriesWanted) {
+        int retries = retriesFor(request, retriesWanted);
+        AtomicInteger failedAttempts = new AtomicInteger();
+        return RetryPolicy.<UpstreamResponse>builder()
+                // TODO(02): retry when the upstream could not be reached, broke off (IOException) or missed the
+                //  attempt timeout (TimeoutExceededException): .handle(...)
+                // TODO(02): ...and when it answered 429 or 5xx: .handleResultIf(...); isRetryableStatus says which.
+                // TODO(02): allow `retries` retries, not none.
+                .withMaxRetries(0)
+                // TODO(02): wait before each retry: .withDelayFn(context -> ...) with backoff.before(attempt, last answer)
+                // Give up early when the upstream wants a longer wait than the cap, or the retry budget is spent.
+                .abortIf((response, failure) -> failedAttempts.incrementAndGet() <= retries && shouldGiveUp(response))
+                .onRetry(event -> metrics.retried())
+                .build();
+    }
+
+    private boolean shouldGiveUp(UpstreamResponse response) {
+        if (retryAfter.exceedsCap(response)) return true;
+        if (budget.tryAcquireRetry()) return false;
+        metrics.retryBudgetRejected();
+        return true;
+    }
+}
