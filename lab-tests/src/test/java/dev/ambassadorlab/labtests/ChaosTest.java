@@ -25,8 +25,13 @@ abstract class ChaosTest {
 
     @BeforeEach
     void prepareThePod() {
-        pod.use(Overlays.variantFor(exercise(), appSettings()));
+        pod.use(Overlays.variantFor(exercise(), ambassadorSettings(), appSettings()));
         pod.reset();
+    }
+
+    /** Settings for the ambassador in this class's scenarios, over the pod's own; other settings restart it. */
+    protected Map<String, String> ambassadorSettings() {
+        return Map.of();
     }
 
     /** Settings for the app in this class's scenarios, over the pod's own. */

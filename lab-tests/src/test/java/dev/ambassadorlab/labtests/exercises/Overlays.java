@@ -14,13 +14,14 @@ public final class Overlays {
     private Overlays() {
     }
 
-    public static PodVariant variantFor(Exercise exercise, Map<String, String> appSettings) {
-        PodVariant finished = PodVariant.FINISHED.withAppSettings(appSettings);
+    public static PodVariant variantFor(Exercise exercise, Map<String, String> ambassadorSettings,
+                                        Map<String, String> appSettings) {
+        PodVariant finished = PodVariant.FINISHED.withSettings(ambassadorSettings, appSettings);
         if (exercise == null || !ExerciseMode.exercises() || exercise.service() == Exercise.Service.NONE) return finished;
         Path overlay = COMPILED.computeIfAbsent(exercise, Overlays::compile);
         return exercise.service() == Exercise.Service.APP
-                ? new PodVariant(null, overlay, appSettings)
-                : new PodVariant(overlay, null, appSettings);
+                ? finished.withOverlays(null, overlay)
+                : finished.withOverlays(overlay, null);
     }
 
     private static Path compile(Exercise exercise) {

@@ -28,7 +28,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 import static org.awaitility.Awaitility.await;
 
@@ -94,14 +93,15 @@ public final class LabPod {
                 .withNetwork(network).withNetworkAliases("toxiproxy");
     }
 
-    private GenericContainer<?> newAmbassador(Path overlay) {
+    private GenericContainer<?> newAmbassador(PodVariant variant) {
         var container = new GenericContainer<>(ambassadorImage)
                 .withNetwork(network).withNetworkAliases("pod")
                 .withEnv(AMBASSADOR_SETTINGS)
+                .withEnv(variant.ambassadorSettings())
                 // The app shares this container's network, so its port is published here too, as in a pod.
                 .withExposedPorts(5001, 5000)
                 .waitingFor(Wait.forHttp("/health/ready").forPort(5001).withStartupTimeout(Duration.ofSeconds(60)));
-        return withOverlay(container, overlay, "ambassador", "dev.ambassadorlab.ambassador.AmbassadorMain");
+        return withOverlay(container, variant.ambassadorOverlay(), "ambassador", "dev.ambassadorlab.ambassador.AmbassadorMain");
     }
 
     private GenericContainer<?> newApp(PodVariant variant) {
@@ -179,11 +179,11 @@ public final class LabPod {
     public synchronized void use(PodVariant wanted) {
         if (wanted.equals(variant)) return;
         long begin = System.nanoTime();
-        boolean newAmbassador = variant == null || !Objects.equals(wanted.ambassadorOverlay(), variant.ambassadorOverlay());
+        boolean newAmbassador = !wanted.sameAmbassadorAs(variant);
         if (app != null) app.stop();
         if (newAmbassador) {
             if (ambassador != null) ambassador.stop();
-            ambassador = newAmbassador(wanted.ambassadorOverlay());
+            ambassador = newAmbassador(wanted);
             ambassador.start();
             // The ambassador's own log, for a failing run: -Dorg.slf4j.simpleLogger.log.ambassador=debug shows it.
             Logger ambassadorLog = LoggerFactory.getLogger("ambassador");
@@ -223,14 +223,18 @@ public final class LabPod {
         }
         wireMockAdmin.resetToDefaultMappings();
         wireMockAdmin.resetScenarios();
-        double budgetFloor = Double.parseDouble(AMBASSADOR_SETTINGS.get("RETRY_BUDGET_MIN_PER_SECOND"))
-                * Double.parseDouble(AMBASSADOR_SETTINGS.get("RETRY_BUDGET_WINDOW_MS")) / 1000;
-        await("the breakers closed and the retry budget back to its floor").atMost(Duration.ofSeconds(30))
+        // First let the retries of earlier scenarios leave the budget's window (watching, not calling), then make
+        // sure the upstream answers and every breaker is closed (calling, which closes an open breaker).
+        Map<String, String> settings = new java.util.HashMap<>(AMBASSADOR_SETTINGS);
+        settings.putAll(variant.ambassadorSettings());
+        double budgetFloor = Double.parseDouble(settings.get("RETRY_BUDGET_MIN_PER_SECOND"))
+                * Double.parseDouble(settings.get("RETRY_BUDGET_WINDOW_MS")) / 1000;
+        await("the retry budget back to its floor").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> metrics().value("ambassador_retry_budget_remaining") >= budgetFloor);
+        await("the upstream answering and the breakers closed").atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(250)).until(() -> {
                     Answer answer = ambassador("/images/latest", "X-Ambassador-Max-Retries", "0", "Cache-Control", "no-cache");
-                    Metrics metrics = metrics();
-                    return answer.status() == 200 && metrics.max("ambassador_circuit_breaker_state") == 0
-                            && metrics.value("ambassador_retry_budget_remaining") >= budgetFloor;
+                    return answer.status() == 200 && metrics().max("ambassador_circuit_breaker_state") == 0;
                 });
         wireMockAdmin.resetRequests();
         exec("sh", "-c", "rm -f " + IMAGES_DIR + "/* " + IMAGES_DIR + "/.incoming-*");

@@ -5,15 +5,26 @@ import java.util.Map;
 
 /**
  * How the pod's two services are started: with or without an overlay jar of exercise classes in front of the
- * finished ones, and with extra settings for the app.
+ * finished ones, and with settings over the pod's own.
  *
  * @param ambassadorOverlay null for the finished ambassador
  * @param appOverlay        null for the finished app
  */
-public record PodVariant(Path ambassadorOverlay, Path appOverlay, Map<String, String> appSettings) {
-    public static final PodVariant FINISHED = new PodVariant(null, null, Map.of());
+public record PodVariant(Path ambassadorOverlay, Path appOverlay, Map<String, String> ambassadorSettings,
+                         Map<String, String> appSettings) {
+    public static final PodVariant FINISHED = new PodVariant(null, null, Map.of(), Map.of());
 
-    public PodVariant withAppSettings(Map<String, String> settings) {
-        return new PodVariant(ambassadorOverlay, appOverlay, settings);
+    public PodVariant withSettings(Map<String, String> ambassador, Map<String, String> app) {
+        return new PodVariant(ambassadorOverlay, appOverlay, ambassador, app);
+    }
+
+    public PodVariant withOverlays(Path ambassador, Path app) {
+        return new PodVariant(ambassador, app, ambassadorSettings, appSettings);
+    }
+
+    /** The ambassador must restart when its code or its settings differ. */
+    boolean sameAmbassadorAs(PodVariant other) {
+        return other != null && java.util.Objects.equals(ambassadorOverlay, other.ambassadorOverlay)
+                && ambassadorSettings.equals(other.ambassadorSettings);
     }
 }
