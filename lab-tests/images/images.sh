@@ -5,6 +5,7 @@
 #     ambassador-lab/jre:17        Debian bookworm with OpenJDK 17's JRE (debootstrap, then docker import)
 #     ambassador-lab/toxiproxy:V   the real Toxiproxy server, built from its Go module (static binary, FROM scratch)
 #     ambassador-lab/wiremock:V    the WireMock standalone jar from Maven Central on the JRE stand-in
+#     ambassador-lab/prometheus:V  Debian's prometheus package (server and promtool), laid out as the official image
 #   Images that already exist are skipped.
 set -euo pipefail
 
@@ -16,25 +17,47 @@ docker="${DOCKER:-$(command -v /usr/bin/docker || command -v docker || true)}"
 pom_property() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$root/pom.xml" | head -n 1; }
 toxiproxy_version="$(pom_property toxiproxy.version)"
 wiremock_version="$(pom_property wiremock.version)"
+prometheus_version="$(pom_property prometheus-server.version)"
 jre_image="ambassador-lab/jre:17"
 built=()
 
 exists() { "$docker" image inspect "$1" >/dev/null 2>&1; }
 need() { command -v "$1" >/dev/null 2>&1 || { echo "Building $2 needs '$1': $3" >&2; exit 1; }; }
 
-build_jre() {
-  exists "$jre_image" && { echo "ok      $jre_image (already built)"; return; }
-  need debootstrap "$jre_image" "apt-get install -y debootstrap (and run as root)"
+# debootstrap_image IMAGE PACKAGES CHANGES...: a Debian bookworm root file system with PACKAGES, imported as IMAGE.
+debootstrap_image() {
+  local image="$1" packages="$2"; shift 2
+  need debootstrap "$image" "apt-get install -y debootstrap (and run as root)"
   local rootfs; rootfs="$(mktemp -d)"
-  echo "build   $jre_image: debootstrap bookworm with openjdk-17-jre-headless (about a minute)"
-  debootstrap --variant=minbase --include=openjdk-17-jre-headless,ca-certificates bookworm "$rootfs" >"$rootfs.log" 2>&1 \
+  debootstrap --variant=minbase --include="$packages" bookworm "$rootfs" >"$rootfs.log" 2>&1 \
     || { tail -n 20 "$rootfs.log" >&2; echo "debootstrap failed (log above)" >&2; exit 1; }
   rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
-  tar -C "$rootfs" -c . | "$docker" import \
-    --change 'ENV LANG=C.UTF-8' --change 'ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64' \
-    --change 'CMD ["java", "-version"]' - "$jre_image" >/dev/null
+  local changes=()
+  for change in "$@"; do changes+=(--change "$change"); done
+  tar -C "$rootfs" -c . | "$docker" import "${changes[@]}" - "$image" >/dev/null
   rm -rf "$rootfs" "$rootfs.log"
-  built+=("$jre_image")
+  built+=("$image")
+}
+
+build_jre() {
+  exists "$jre_image" && { echo "ok      $jre_image (already built)"; return; }
+  echo "build   $jre_image: debootstrap bookworm with openjdk-17-jre-headless (about a minute)"
+  debootstrap_image "$jre_image" openjdk-17-jre-headless,ca-certificates \
+    'ENV LANG=C.UTF-8' 'ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64' 'CMD ["java", "-version"]'
+}
+
+build_prometheus() {
+  local image="ambassador-lab/prometheus:$prometheus_version"
+  exists "$image" && { echo "ok      $image (already built)"; return; }
+  echo "build   $image: debootstrap bookworm with Debian's prometheus $prometheus_version (about a minute)"
+  debootstrap_image "$image" prometheus \
+    'WORKDIR /prometheus' 'EXPOSE 9090' 'ENTRYPOINT ["/usr/bin/prometheus"]' \
+    'CMD ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"]'
+  local installed; installed="$("$docker" run --rm --entrypoint /usr/bin/prometheus "$image" --version 2>&1 | head -n 1)"
+  case "$installed" in
+    *"version $prometheus_version"*) ;;
+    *) echo "Debian's prometheus is not $prometheus_version ($installed): update prometheus-server.version in pom.xml" >&2; exit 1 ;;
+  esac
 }
 
 build_toxiproxy() {
@@ -73,7 +96,7 @@ build_wiremock() {
 
 pull_public() {
   local images=("$(pom_property jre.image)" "ghcr.io/shopify/toxiproxy:$toxiproxy_version"
-                "wiremock/wiremock:$wiremock_version" "testcontainers/ryuk:0.14.0")
+                "wiremock/wiremock:$wiremock_version" "prom/prometheus:v$prometheus_version" "testcontainers/ryuk:0.14.0")
   for image in "${images[@]}"; do
     echo "pull    $image"
     "$docker" pull -q "$image" >/dev/null || { echo "Could not pull $image: is this machine online and logged in?" >&2; exit 1; }
@@ -86,6 +109,7 @@ case "${1:-}" in
     build_jre
     build_toxiproxy
     build_wiremock
+    build_prometheus
     if [ "${#built[@]}" -eq 0 ]; then echo "Every offline image already exists."; else echo "Built: ${built[*]}"; fi
     echo "Use them with: LAB_IMAGES=offline ./mvnw verify"
     ;;

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.util.Optional;
 
 /** Prints one line per scenario as it ends, so a CI log shows which scenarios ran, passed, failed or were skipped. */
-final class ScenarioLog implements BeforeTestExecutionCallback, TestWatcher {
+public final class ScenarioLog implements BeforeTestExecutionCallback, TestWatcher {
     private static final Logger LOG = LoggerFactory.getLogger("scenario");
     private static final ExtensionContext.Namespace STARTS = ExtensionContext.Namespace.create(ScenarioLog.class);
 

@@ -36,6 +36,10 @@ public final class LabImages {
         return DockerImageName.parse(NAMES.getProperty("wiremock"));
     }
 
+    public static DockerImageName prometheus() {
+        return DockerImageName.parse(NAMES.getProperty("prometheus"));
+    }
+
     /** The version of Toxiproxy the suite expects the server to report. */
     public static String toxiproxyVersion() {
         return toxiproxy().getVersionPart();

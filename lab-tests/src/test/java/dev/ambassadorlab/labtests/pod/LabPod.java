@@ -95,7 +95,8 @@ public final class LabPod {
 
     private GenericContainer<?> newAmbassador(PodVariant variant) {
         var container = new GenericContainer<>(ambassadorImage)
-                .withNetwork(network).withNetworkAliases("pod")
+                // "ambassador" is the name deploy/prometheus/prometheus.yml scrapes
+                .withNetwork(network).withNetworkAliases("pod", "ambassador")
                 .withEnv(AMBASSADOR_SETTINGS)
                 .withEnv(variant.ambassadorSettings())
                 // The app shares this container's network, so its port is published here too, as in a pod.
@@ -247,6 +248,11 @@ public final class LabPod {
 
     public Answer app(String path, String... headers) {
         return get(appUrl(path), headers);
+    }
+
+    /** The pod's Docker network, for containers a scenario adds (Prometheus). */
+    public Network network() {
+        return network;
     }
 
     public Metrics metrics() {

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /** One scrape of the ambassador's /metrics, with sums over matching series and differences between two scrapes. */
 public final class Metrics {
-    private record Sample(String name, Map<String, String> labels, double value) {
+    /** One series and its value. */
+    public record Sample(String name, Map<String, String> labels, double value) {
     }
 
     private final List<Sample> samples;
@@ -49,6 +50,11 @@ public final class Metrics {
             if (!labelPairs[i + 1].equals(sample.labels.get(labelPairs[i]))) return false;
         }
         return true;
+    }
+
+    /** Every series of {@code name}. */
+    public List<Sample> samples(String name) {
+        return samples.stream().filter(sample -> sample.name.equals(name)).toList();
     }
 
     /** True when at least one series of {@code name} carries all the given label pairs. */
