@@ -165,8 +165,7 @@ public final class LabPod {
         toxiproxy.start();
         try {
             toxiproxyClient = new ToxiproxyClient(toxiproxy.getHost(), toxiproxy.getControlPort());
-            catApiProxy = toxiproxyClient.createProxy("cat-api", "0.0.0.0:8666", "wiremock:8080");
-            ambassadorProxy = toxiproxyClient.createProxy("ambassador", "0.0.0.0:8667", "pod:5001");
+            createProxies();
         } catch (IOException unreachable) {
             throw new UncheckedIOException(unreachable);
         }
@@ -174,6 +173,11 @@ public final class LabPod {
         use(PodVariant.FINISHED);
         LOG.info("Pod up in {} ms: ambassador {}, app {}", (System.nanoTime() - begin) / 1_000_000,
                 ambassadorUrl(""), appUrl(""));
+    }
+
+    private void createProxies() throws IOException {
+        catApiProxy = toxiproxyClient.createProxy("cat-api", "0.0.0.0:8666", "wiremock:8080");
+        ambassadorProxy = toxiproxyClient.createProxy("ambassador", "0.0.0.0:8667", "pod:5001");
     }
 
     /** Runs the services as the variant says, restarting only what changes (the app whenever the ambassador does). */
@@ -214,11 +218,11 @@ public final class LabPod {
     public void reset() {
         long begin = System.nanoTime();
         try {
-            toxiproxyClient.reset();
-            ambassadorProxy.setUpstream("pod:5001");
-            // Disabling closes every connection, so no pooled connection still carries a removed toxic's delay.
-            catApiProxy.disable();
-            catApiProxy.enable();
+            // Fresh proxies: deleting one closes its connections at once, while removing a latency toxic waits for
+            // the answers it holds, and no pooled connection keeps a delay that is gone.
+            catApiProxy.delete();
+            ambassadorProxy.delete();
+            createProxies();
         } catch (IOException unreachable) {
             throw new UncheckedIOException(unreachable);
         }
