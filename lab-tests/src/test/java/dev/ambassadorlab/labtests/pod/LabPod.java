@@ -55,8 +55,8 @@ public final class LabPod {
             Map.entry("RETRY_MAX_DELAY_MS", "400"),
             Map.entry("RETRY_AFTER_MAX_MS", "3000"),
             Map.entry("RETRY_BUDGET_RATIO", "0.2"),
-            Map.entry("RETRY_BUDGET_MIN_PER_SECOND", "2"),
-            Map.entry("RETRY_BUDGET_WINDOW_MS", "5000"),
+            Map.entry("RETRY_BUDGET_MIN_PER_SECOND", "3"),
+            Map.entry("RETRY_BUDGET_WINDOW_MS", "3000"),
             Map.entry("BREAKER_FAILURE_THRESHOLD", "5"),
             Map.entry("BREAKER_OPEN_MS", "2000"),
             Map.entry("BULKHEAD_MAX_CONCURRENT", "6"));
