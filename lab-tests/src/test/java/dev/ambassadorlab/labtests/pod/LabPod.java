@@ -170,9 +170,8 @@ public final class LabPod {
             throw new UncheckedIOException(unreachable);
         }
         wireMockAdmin = new WireMock(wiremock.getHost(), wiremock.getMappedPort(8080));
-        use(PodVariant.FINISHED);
-        LOG.info("Pod up in {} ms: ambassador {}, app {}", (System.nanoTime() - begin) / 1_000_000,
-                ambassadorUrl(""), appUrl(""));
+        LOG.info("Mock Cat API and Toxiproxy up in {} ms; the services start with the first scenario",
+                (System.nanoTime() - begin) / 1_000_000);
     }
 
     private void createProxies() throws IOException {
@@ -197,7 +196,8 @@ public final class LabPod {
         app = newApp(wanted);
         app.start();
         variant = wanted;
-        LOG.debug("Services restarted as {} in {} ms", wanted, (System.nanoTime() - begin) / 1_000_000);
+        LOG.info("Ambassador {} and app {} started ({}) in {} ms", ambassadorUrl(""), appUrl(""),
+                wanted.equals(PodVariant.FINISHED) ? "finished" : wanted, (System.nanoTime() - begin) / 1_000_000);
     }
 
     private void stop() {
