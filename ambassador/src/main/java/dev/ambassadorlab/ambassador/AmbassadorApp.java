@@ -13,6 +13,7 @@ import dev.ambassadorlab.ambassador.resilience.StaleImageFallback;
 import dev.ambassadorlab.ambassador.resilience.Timeouts;
 import dev.ambassadorlab.ambassador.resilience.UpstreamBulkhead;
 import dev.ambassadorlab.ambassador.security.ImageHostAllowlist;
+import dev.ambassadorlab.ambassador.upstream.FailureTranslator;
 import dev.ambassadorlab.ambassador.upstream.ResilientUpstream;
 import dev.ambassadorlab.ambassador.upstream.UpstreamClients;
 import dev.ambassadorlab.ambassador.web.CallerHeaders;
@@ -56,7 +57,8 @@ public final class AmbassadorApp {
         var timeouts = new Timeouts(config.attemptTimeout(), config.requestDeadline());
         var retries = new RetryPolicies(config.maxRetries(), backoff, retryAfter, budget, metrics);
         var breakers = new CircuitBreakers(config.breakerFailureThreshold(), config.breakerOpenDuration(), metrics);
-        var upstream = new ResilientUpstream(new UpstreamClients(config), timeouts, retries, budget, breakers, metrics);
+        var upstream = new ResilientUpstream(new UpstreamClients(config), timeouts, retries, budget, breakers,
+                new FailureTranslator(timeouts, retryAfter, metrics), metrics);
         var store = new ImageStore(config.imagesDir());
         var images = new CatImageService(upstream, config.catApiUrl(), new ImageHostAllowlist(config.imageHosts()),
                 store, config.imageMaxBytes(), metrics);

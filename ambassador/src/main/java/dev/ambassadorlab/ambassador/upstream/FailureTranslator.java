@@ -2,6 +2,7 @@ package dev.ambassadorlab.ambassador.upstream;
 
 import dev.ambassadorlab.ambassador.AmbassadorException;
 import dev.ambassadorlab.ambassador.metrics.AmbassadorMetrics;
+import dev.ambassadorlab.ambassador.resilience.RetryAfter;
 import dev.ambassadorlab.ambassador.resilience.Timeouts;
 import dev.failsafe.CircuitBreakerOpenException;
 import dev.failsafe.FailsafeException;
@@ -18,10 +19,12 @@ import java.time.Duration;
  */
 public final class FailureTranslator {
     private final Timeouts timeouts;
+    private final RetryAfter retryAfter;
     private final AmbassadorMetrics metrics;
 
-    public FailureTranslator(Timeouts timeouts, AmbassadorMetrics metrics) {
+    public FailureTranslator(Timeouts timeouts, RetryAfter retryAfter, AmbassadorMetrics metrics) {
         this.timeouts = timeouts;
+        this.retryAfter = retryAfter;
         this.metrics = metrics;
     }
 
@@ -77,7 +80,7 @@ public final class FailureTranslator {
         String tries = attempts == 1 ? "1 attempt" : attempts + " attempts";
         if (status == 429 || status >= 500) {
             return AmbassadorException.unavailable("upstream_unavailable", what + " answered " + status
-                    + " (" + tries + ")", retryAfterSeconds(response));
+                    + " (" + tries + ")", retryAfter.requested(response).orElse(null));
         }
         if (status >= 300 && status < 400) {
             return AmbassadorException.badGateway("upstream_redirect", what + " answered with a " + status
@@ -85,12 +88,6 @@ public final class FailureTranslator {
         }
         String hint = status == 401 || status == 403 ? "; check CAT_API_KEY" : "";
         return AmbassadorException.badGateway("upstream_rejected", what + " answered " + status + hint);
-    }
-
-    private static Duration retryAfterSeconds(UpstreamResponse response) {
-        String value = response.header("Retry-After");
-        if (value == null || !value.trim().matches("\\d{1,9}")) return null;
-        return Duration.ofSeconds(Long.parseLong(value.trim()));
     }
 
     private static Duration atLeastOneSecond(Duration wait) {

@@ -30,13 +30,13 @@ public final class ResilientUpstream {
     private final AmbassadorMetrics metrics;
 
     public ResilientUpstream(UpstreamClients clients, Timeouts timeouts, RetryPolicies retries, RetryBudget budget,
-                             CircuitBreakers breakers, AmbassadorMetrics metrics) {
+                             CircuitBreakers breakers, FailureTranslator failures, AmbassadorMetrics metrics) {
         this.clients = clients;
         this.timeouts = timeouts;
         this.retries = retries;
         this.budget = budget;
         this.breakers = breakers;
-        this.failures = new FailureTranslator(timeouts, metrics);
+        this.failures = failures;
         this.metrics = metrics;
     }
 

@@ -2,6 +2,7 @@ package dev.ambassadorlab.ambassador.upstream;
 
 import dev.ambassadorlab.ambassador.AmbassadorConfig;
 import dev.ambassadorlab.ambassador.security.ApiKeyInjector;
+import dev.ambassadorlab.ambassador.web.CallerHeaders;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -23,7 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * redirects are not followed: Failsafe alone decides about retries, and a redirect could lead past the host allowlist.
  */
 public final class UpstreamClients {
-    public static final String REQUEST_ID = "X-Request-Id";
     private static final Set<String> BODY_REQUIRED = Set.of("POST", "PUT", "PATCH");
     private static final Set<String> BODY_FORBIDDEN = Set.of("GET", "HEAD");
     private final OkHttpClient base;
@@ -57,7 +57,7 @@ public final class UpstreamClients {
         Request okRequest = new Request.Builder()
                 .url(request.url())
                 .headers(request.headers())
-                .header(REQUEST_ID, requestId)
+                .header(CallerHeaders.REQUEST_ID, requestId)
                 .method(request.method(), body)
                 .build();
         return clientFor(request.url()).newCall(okRequest);

@@ -1,6 +1,7 @@
 package dev.ambassadorlab.ambassador.web;
 
 import dev.ambassadorlab.ambassador.AmbassadorException;
+import dev.ambassadorlab.ambassador.resilience.RetryAfter;
 import io.javalin.http.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,7 @@ public final class ErrorResponses {
         Duration retryAfter = failure.retryAfter();
         if (retryAfter != null) {
             long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
-            ctx.header("Retry-After", Long.toString(seconds));
+            ctx.header(RetryAfter.HEADER, Long.toString(seconds));
         }
         json(ctx, failure.status(), failure.error(), failure.reason());
     }
