@@ -22,12 +22,22 @@ jre_image="ambassador-lab/jre:17"
 built=()
 
 exists() { "$docker" image inspect "$1" >/dev/null 2>&1; }
-need() { command -v "$1" >/dev/null 2>&1 || { echo "Building $2 needs '$1': $3" >&2; exit 1; }; }
+# need TOOL DEBIAN_PACKAGE IMAGE HOW: the tool, installed from Debian's packages when this is a Debian host and we are root.
+need() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "install $2 (Debian's package, for $3)"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null && command -v "$1" >/dev/null 2>&1 && return 0
+  fi
+  echo "Building $3 needs '$1': $4" >&2
+  exit 1
+}
 
 # debootstrap_image IMAGE PACKAGES CHANGES...: a Debian bookworm root file system with PACKAGES, imported as IMAGE.
 debootstrap_image() {
   local image="$1" packages="$2"; shift 2
-  need debootstrap "$image" "apt-get install -y debootstrap (and run as root)"
+  need debootstrap debootstrap "$image" "apt-get install -y debootstrap (and run as root)"
   local rootfs; rootfs="$(mktemp -d)"
   debootstrap --variant=minbase --include="$packages" bookworm "$rootfs" >"$rootfs.log" 2>&1 \
     || { tail -n 20 "$rootfs.log" >&2; echo "debootstrap failed (log above)" >&2; exit 1; }
@@ -63,7 +73,11 @@ build_prometheus() {
 build_toxiproxy() {
   local image="ambassador-lab/toxiproxy:$toxiproxy_version"
   exists "$image" && { echo "ok      $image (already built)"; return; }
-  need go "$image" "install Go 1.22 or newer (https://go.dev/dl, or apt-get install golang)"
+  need go golang-go "$image" "install Go 1.22 or newer (https://go.dev/dl)"
+  local go_version; go_version="$(go env GOVERSION)"
+  case "$go_version" in
+    go1.1[0-9]* | go1.2[01] | go1.2[01].*) echo "Building $image needs Go 1.22 or newer; this is $go_version (https://go.dev/dl)" >&2; exit 1 ;;
+  esac
   local work; work="$(mktemp -d)"
   echo "build   $image: go install github.com/Shopify/toxiproxy/v2/cmd/server@v$toxiproxy_version"
   # -X ...Version makes the server report its real version at /version, as the released binaries do.
@@ -111,7 +125,7 @@ case "${1:-}" in
     build_wiremock
     build_prometheus
     if [ "${#built[@]}" -eq 0 ]; then echo "Every offline image already exists."; else echo "Built: ${built[*]}"; fi
-    echo "Use them with: LAB_IMAGES=offline ./mvnw verify"
+    echo "The suite uses them when the public images cannot be pulled (LAB_IMAGES=offline forces them)."
     ;;
   --pull) pull_public ;;
   *) echo "Usage: $0 --offline | --pull" >&2; exit 2 ;;

@@ -1,38 +1,23 @@
 package dev.ambassadorlab.labtests.images;
 
-import com.github.dockerjava.api.exception.NotFoundException;
-import org.testcontainers.DockerClientFactory;
 import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.ImageNameSubstitutor;
 
 /**
- * Offline, points each public image at its local stand-in and checks that the stand-in exists, so a missing image is
- * a one-line error naming the command that builds it, instead of a pull that hangs. Online, changes nothing.
+ * Every image Testcontainers runs passes here (the suite's, and Testcontainers' own helpers): {@link ImageChoice}
+ * picks the public image or its local stand-in and makes sure it is on the machine, so a missing image is a one-line
+ * error naming the fix instead of a pull that retries for minutes. The lab's own images are built, not pulled.
  */
 public final class LabImageSubstitutor extends ImageNameSubstitutor {
 
     @Override
     public DockerImageName apply(DockerImageName original) {
-        if (!LabImages.offline() || original.getRepository().startsWith("ambassador-lab/")) return original;
-        DockerImageName local = LabImages.standInFor(original).orElseThrow(() -> new IllegalStateException(
-                "Offline mode (LAB_IMAGES=offline) has no local stand-in for " + original.asCanonicalNameString()
-                        + "; the suite would try to pull it. With Testcontainers' helpers off "
-                        + "(TESTCONTAINERS_RYUK_DISABLED=true, TESTCONTAINERS_HOST_OVERRIDE=localhost) only the lab's images are used."));
-        requireLocal(local, original);
-        return local.asCompatibleSubstituteFor(original);
-    }
-
-    static void requireLocal(DockerImageName local, DockerImageName original) {
-        try {
-            DockerClientFactory.instance().client().inspectImageCmd(local.asCanonicalNameString()).exec();
-        } catch (NotFoundException missing) {
-            throw new IllegalStateException("Offline image " + local.asCanonicalNameString() + " (the stand-in for "
-                    + original.asCanonicalNameString() + ") is missing: build it with " + LabImages.BUILD_COMMAND);
-        }
+        if (original.getRepository().startsWith("ambassador-lab/")) return original;
+        return ImageChoice.instance().resolve(original);
     }
 
     @Override
     protected String getDescription() {
-        return "Ambassador Lab: public images online, local stand-ins offline";
+        return "Ambassador Lab: public images when they can be had, local stand-ins otherwise";
     }
 }

@@ -9,8 +9,9 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * The public images the suite runs (versions from the parent pom) and their offline stand-ins. Offline mode is on
- * when the environment variable LAB_IMAGES (or the system property lab.images) is "offline".
+ * The public images the suite runs (versions from the parent pom) and their offline stand-ins. The environment variable
+ * LAB_IMAGES (or the system property lab.images) picks them: "offline" the stand-ins, "online" the public images, and
+ * unset lets {@link ImageChoice} decide per image.
  */
 public final class LabImages {
     public static final String BUILD_COMMAND = "./lab images --offline";
@@ -19,9 +20,25 @@ public final class LabImages {
     private LabImages() {
     }
 
-    public static boolean offline() {
-        String mode = System.getProperty("lab.images", System.getenv().getOrDefault("LAB_IMAGES", "online"));
-        return mode.trim().equalsIgnoreCase("offline");
+    /** How the suite picks its images. */
+    public enum Mode { AUTO, ONLINE, OFFLINE }
+
+    public static Mode mode() {
+        String mode = System.getProperty("lab.images", System.getenv().getOrDefault("LAB_IMAGES", "")).trim();
+        if (mode.isEmpty() || mode.equalsIgnoreCase("auto")) return Mode.AUTO;
+        if (mode.equalsIgnoreCase("online")) return Mode.ONLINE;
+        if (mode.equalsIgnoreCase("offline")) return Mode.OFFLINE;
+        throw new IllegalStateException("LAB_IMAGES is '" + mode + "'; use offline (the local stand-ins), online "
+                + "(the public images) or leave it unset (the public ones when they can be had, else the stand-ins)");
+    }
+
+    /** Testcontainers' reaper, which has no stand-in: the Go module proxy does not serve it. */
+    public static DockerImageName ryuk() {
+        return DockerImageName.parse(NAMES.getProperty("ryuk"));
+    }
+
+    static boolean isRyuk(DockerImageName image) {
+        return image.getRepository().equals(ryuk().getRepository());
     }
 
     public static DockerImageName jre() {
@@ -53,11 +70,6 @@ public final class LabImages {
             }
         }
         return Optional.empty();
-    }
-
-    /** The image to run for a public name: the name itself online, its stand-in offline. */
-    public static DockerImageName resolve(DockerImageName image) {
-        return offline() ? standInFor(image).orElse(image) : image;
     }
 
     private static Properties load() {

@@ -1,22 +1,16 @@
 package dev.ambassadorlab.labtests.images;
 
-import org.testcontainers.images.AbstractImagePullPolicy;
-import org.testcontainers.images.ImageData;
+import org.testcontainers.images.ImagePullPolicy;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * Online, Testcontainers' default: pull an image only when it is not on the machine. Offline, never pull (there is
- * no registry); the substitutor has already checked that the stand-in exists.
+ * Testcontainers never pulls: {@link ImageChoice} has already put every image on the machine, with one bounded
+ * attempt, where Testcontainers' own pull would retry for two minutes when there is no registry.
  */
-public final class LabPullPolicy extends AbstractImagePullPolicy {
+public final class LabPullPolicy implements ImagePullPolicy {
 
     @Override
     public boolean shouldPull(DockerImageName image) {
-        return !LabImages.offline() && super.shouldPull(image);
-    }
-
-    @Override
-    protected boolean shouldPullCached(DockerImageName image, ImageData localImage) {
         return false;
     }
 }

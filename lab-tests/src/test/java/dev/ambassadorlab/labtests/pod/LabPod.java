@@ -1,6 +1,7 @@
 package dev.ambassadorlab.labtests.pod;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
+import dev.ambassadorlab.labtests.images.ImageChoice;
 import dev.ambassadorlab.labtests.images.LabImages;
 import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
@@ -130,7 +131,7 @@ public final class LabPod {
             try {
                 if (!DockerClientFactory.instance().isDockerAvailable()) {
                     throw new IllegalStateException("The chaos suite needs a running Docker engine and found none: "
-                            + "start Docker (Docker Desktop; on Debian, .ci/start-docker-engine.sh), "
+                            + "start Docker (Docker Desktop, the docker service; ./lab test starts one on Debian as root), "
                             + "or run only the unit tests with ./mvnw verify -DskipITs");
                 }
                 var pod = new LabPod();
@@ -156,7 +157,7 @@ public final class LabPod {
                 .withFileFromPath("Dockerfile", dir.resolve("Dockerfile"))
                 .withFileFromPath("target/" + module + ".jar", jar)
                 .withFileFromPath("target/lib", dir.resolve("target/lib"))
-                .withBuildArg("JRE_IMAGE", LabImages.resolve(LabImages.jre()).asCanonicalNameString());
+                .withBuildArg("JRE_IMAGE", ImageChoice.instance().resolve(LabImages.jre()).asCanonicalNameString());
     }
 
     private void start() {
