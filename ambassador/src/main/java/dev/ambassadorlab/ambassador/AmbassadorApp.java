@@ -15,7 +15,9 @@ import dev.ambassadorlab.ambassador.resilience.UpstreamBulkhead;
 import dev.ambassadorlab.ambassador.security.ImageHostAllowlist;
 import dev.ambassadorlab.ambassador.upstream.FailureTranslator;
 import dev.ambassadorlab.ambassador.upstream.ResilientUpstream;
+import dev.ambassadorlab.ambassador.upstream.SelfCallGuard;
 import dev.ambassadorlab.ambassador.upstream.UpstreamClients;
+import dev.ambassadorlab.ambassador.upstream.UpstreamRequest;
 import dev.ambassadorlab.ambassador.web.CallerHeaders;
 import dev.ambassadorlab.ambassador.web.ErrorResponses;
 import dev.ambassadorlab.ambassador.web.PassthroughRoute;
@@ -33,7 +35,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Builds the ambassador: its parts, wired from one config, and the Javalin app with every route in one block. */
+/**
+ * Builds the ambassador: its parts, wired from one config, and its two Javalin apps (the proxy and the admin
+ * endpoints), each with every route in one block.
+ */
 public final class AmbassadorApp {
     private static final List<HandlerType> PASSTHROUGH_METHODS = List.of(
             HandlerType.GET, HandlerType.HEAD, HandlerType.OPTIONS, HandlerType.POST, HandlerType.PUT,
@@ -42,11 +47,11 @@ public final class AmbassadorApp {
     private AmbassadorApp() {
     }
 
-    public static Javalin create(AmbassadorConfig config) {
+    public static Ambassador create(AmbassadorConfig config) {
         return create(config, new PrometheusRegistry(), System.out);
     }
 
-    public static Javalin create(AmbassadorConfig config, PrometheusRegistry registry, PrintStream accessLog) {
+    public static Ambassador create(AmbassadorConfig config, PrometheusRegistry registry, PrintStream accessLog) {
         var metrics = new AmbassadorMetrics(registry);
         var retryAfter = new RetryAfter(config.retryAfterMax(), Clock.systemUTC());
         var budget = new RetryBudget(config.retryBudgetRatio(), config.retryBudgetMinPerSecond(),
@@ -57,17 +62,18 @@ public final class AmbassadorApp {
         var timeouts = new Timeouts(config.attemptTimeout(), config.requestDeadline());
         var retries = new RetryPolicies(config.maxRetries(), backoff, retryAfter, budget, metrics);
         var breakers = new CircuitBreakers(config.breakerFailureThreshold(), config.breakerOpenDuration(), metrics);
-        var upstream = new ResilientUpstream(new UpstreamClients(config), timeouts, retries, budget, breakers,
-                new FailureTranslator(timeouts, retryAfter, metrics), metrics);
+        var selfCallGuard = new SelfCallGuard();
+        var upstream = new ResilientUpstream(new UpstreamClients(config, selfCallGuard), timeouts, retries, budget,
+                breakers, new FailureTranslator(timeouts, retryAfter, metrics), metrics);
         var store = new ImageStore(config.imagesDir());
-        var images = new CatImageService(upstream, config.catApiUrl(), new ImageHostAllowlist(config.imageHosts()),
+        var images = new CatImageService(upstream, config.catApiUrl(), new ImageHostAllowlist(config.imageOrigins()),
                 store, config.imageMaxBytes(), metrics);
         var fallback = new StaleImageFallback(config.fallbackEnabled(), metrics);
         var bulkhead = new UpstreamBulkhead(config.bulkheadMaxConcurrent(), metrics);
-        var passthrough = new PassthroughRoute(upstream, config.catApiUrl(), config.imageMaxBytes());
+        var passthrough = new PassthroughRoute(upstream, config.catApiUrl(), config.apiKey(), config.imageMaxBytes());
         var requestLog = new RequestLog(metrics, accessLog);
 
-        return Javalin.create(javalin -> {
+        Javalin proxy = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.requestLogger.http(requestLog::finished);
 
@@ -77,7 +83,7 @@ public final class AmbassadorApp {
                 ctx.header(CallerHeaders.REQUEST_ID, requestId);
             });
             javalin.routes.get("/images/latest", ctx -> {
-                RequestContext caller = begin(ctx, config);
+                RequestContext caller = begin(ctx, config, requestLog);
                 ImageResult image = bulkhead.run(
                         () -> fallback.fetch(() -> images.fetchLatest(caller), caller.acceptsStale()));
                 if (image.stale()) {
@@ -88,25 +94,39 @@ public final class AmbassadorApp {
             });
             for (HandlerType method : PASSTHROUGH_METHODS) {
                 javalin.routes.addHttpHandler(method, "/v1/*", ctx -> {
-                    RequestContext caller = begin(ctx, config);
+                    RequestContext caller = begin(ctx, config, requestLog);
+                    // The caller's request is checked and its body read before a bulkhead permit is taken.
+                    UpstreamRequest request = passthrough.prepare(ctx, caller);
                     bulkhead.run(() -> {
-                        passthrough.handle(ctx, caller);
+                        passthrough.forward(ctx, request, caller);
                         return null;
                     });
                 });
             }
+            errorsAsJson(javalin, "the ambassador serves GET /images/latest and /v1/... here; /metrics and /health/* "
+                    + "are on its admin port");
+        });
+
+        Javalin admin = Javalin.create(javalin -> {
+            javalin.startup.showJavalinBanner = false;
             javalin.routes.get("/metrics", ctx -> ctx.contentType(metrics.contentType()).result(metrics.scrape()));
             javalin.routes.get("/health", AmbassadorApp::live);
             javalin.routes.get("/health/live", AmbassadorApp::live);
-            javalin.routes.get("/health/ready", ctx -> ready(ctx, store));
-
-            javalin.routes.exception(AmbassadorException.class, ErrorResponses::write);
-            javalin.routes.exception(Exception.class, ErrorResponses::unexpected);
-            javalin.routes.exception(EndpointNotFound.class, (notFound, ctx) -> ErrorResponses.notFound(ctx));
+            javalin.routes.get("/health/ready", ctx -> ready(ctx, store, config.imageMaxBytes()));
+            errorsAsJson(javalin, "the admin port serves GET /metrics, GET /health/live and GET /health/ready; "
+                    + "/images/latest and /v1/... are on the proxy port");
         });
+        return new Ambassador(config, proxy, admin, selfCallGuard);
     }
 
-    private static RequestContext begin(Context ctx, AmbassadorConfig config) {
+    private static void errorsAsJson(io.javalin.config.JavalinConfig javalin, String routes) {
+        javalin.routes.exception(AmbassadorException.class, ErrorResponses::write);
+        javalin.routes.exception(Exception.class, ErrorResponses::unexpected);
+        javalin.routes.exception(EndpointNotFound.class, (notFound, ctx) -> ErrorResponses.notFound(ctx, routes));
+    }
+
+    private static RequestContext begin(Context ctx, AmbassadorConfig config, RequestLog requestLog) {
+        requestLog.started(ctx);
         return RequestContext.begin(ctx, config.requestDeadline(), config.maxRetries());
     }
 
@@ -115,13 +135,13 @@ public final class AmbassadorApp {
         ctx.json(Map.of("status", "up"));
     }
 
-    /** Readiness: the ambassador can do its job locally (it can save images). */
-    private static void ready(Context ctx, ImageStore store) {
-        if (store.isWritable()) {
+    /** Readiness: the ambassador can do its job locally: it can save an image of the largest size it accepts. */
+    private static void ready(Context ctx, ImageStore store, long imageMaxBytes) {
+        String problem = store.whyNotReady(imageMaxBytes);
+        if (problem == null) {
             ctx.json(Map.of("status", "ready"));
         } else {
-            ctx.status(503).json(Map.of("status", "not_ready",
-                    "reason", "IMAGES_DIR \"" + store.dir() + "\" is not a writable directory"));
+            ctx.status(503).json(Map.of("status", "not_ready", "reason", problem));
         }
     }
 }

@@ -2,10 +2,14 @@ package dev.ambassadorlab.ambassador;
 
 import dev.ambassadorlab.ambassador.config.EnvReader;
 import dev.ambassadorlab.ambassador.security.ApiKey;
+import dev.ambassadorlab.ambassador.security.Origin;
+import okhttp3.HttpUrl;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -15,10 +19,13 @@ import java.util.Map;
  */
 public record AmbassadorConfig(
         int port,
+        InetAddress bindAddress,
+        int adminPort,
+        InetAddress adminBindAddress,
         URI catApiUrl,
         ApiKey apiKey,
         Path imagesDir,
-        List<String> imageHosts,
+        List<Origin> imageOrigins,
         long imageMaxBytes,
         Duration connectTimeout,
         Duration attemptTimeout,
@@ -43,10 +50,15 @@ public record AmbassadorConfig(
         URI catApiUrl = env.httpUrl("CAT_API_URL", "https://api.thecatapi.com");
         var config = new AmbassadorConfig(
                 env.wholeNumber("AMBASSADOR_PORT", 5001, 0, 65535),
+                // The proxy adds the API key to what it sends: only the pod (the app on localhost) may reach it.
+                env.ipAddress("AMBASSADOR_BIND", "127.0.0.1"),
+                env.wholeNumber("ADMIN_PORT", 9901, 0, 65535),
+                // Metrics and health carry no key: Prometheus and the kubelet reach them from outside the pod.
+                env.ipAddress("ADMIN_BIND", "0.0.0.0"),
                 catApiUrl,
                 ApiKey.fromEnv(env),
                 env.path("IMAGES_DIR", "images"),
-                env.list("IMAGE_HOSTS", List.of(catApiUrl.getHost().toLowerCase(), CAT_API_CDN_HOST)),
+                imageOrigins(env, catApiUrl),
                 env.longNumber("IMAGE_MAX_BYTES", 5L * 1024 * 1024, 1024, 100L * 1024 * 1024),
                 env.millis("CONNECT_TIMEOUT_MS", 1_000, 10, 60_000),
                 env.millis("ATTEMPT_TIMEOUT_MS", 2_000, 10, 120_000),
@@ -70,12 +82,35 @@ public record AmbassadorConfig(
             env.problem("ATTEMPT_TIMEOUT_MS (" + config.attemptTimeout.toMillis() + ") is longer than REQUEST_DEADLINE_MS ("
                     + config.requestDeadline.toMillis() + "): one attempt must fit inside the overall deadline");
         }
-        if (config.imageHosts.isEmpty()) {
-            env.problem("IMAGE_HOSTS is empty: list at least one host images may be downloaded from, such as "
-                    + CAT_API_CDN_HOST);
+        if (config.port != 0 && config.port == config.adminPort) {
+            env.problem("AMBASSADOR_PORT and ADMIN_PORT are both " + config.port + ": the proxy and the admin endpoints "
+                    + "need a port each");
         }
         env.finish("ambassador");
         return config;
+    }
+
+    /**
+     * Where images may be downloaded from: the origin of CAT_API_URL always, then each IMAGE_HOSTS entry (an origin,
+     * or a bare host meaning https on 443).
+     */
+    private static List<Origin> imageOrigins(EnvReader env, URI catApiUrl) {
+        List<Origin> origins = new ArrayList<>();
+        origins.add(Origin.of(HttpUrl.get(catApiUrl)));
+        List<String> entries = env.list("IMAGE_HOSTS", List.of(CAT_API_CDN_HOST));
+        if (entries.isEmpty()) {
+            env.problem("IMAGE_HOSTS is empty: list at least one origin images may be downloaded from, such as https://"
+                    + CAT_API_CDN_HOST + ", or unset it for the default");
+        }
+        for (String entry : entries) {
+            try {
+                origins.add(Origin.parse(entry));
+            } catch (IllegalArgumentException notAnOrigin) {
+                env.reject("IMAGE_HOSTS", entry, "origins such as https://" + CAT_API_CDN_HOST + " or http://mock:8080 ("
+                        + notAnOrigin.getMessage() + ")", null);
+            }
+        }
+        return List.copyOf(origins);
     }
 
     /** The configuration with no environment variables set: every default. */

@@ -23,6 +23,11 @@ public final class AmbassadorException extends RuntimeException {
         return new AmbassadorException(400, error, reason, null);
     }
 
+    /** A 4xx for a request the ambassador will not forward as it is: too large (413), too slow to arrive (408)... */
+    public static AmbassadorException clientError(int status, String error, String reason) {
+        return new AmbassadorException(status, error, reason, null);
+    }
+
     public static AmbassadorException badGateway(String error, String reason) {
         return new AmbassadorException(502, error, reason, null);
     }

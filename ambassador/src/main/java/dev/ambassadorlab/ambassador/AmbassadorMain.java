@@ -1,7 +1,6 @@
 package dev.ambassadorlab.ambassador;
 
 import dev.ambassadorlab.ambassador.config.ConfigException;
-import io.javalin.Javalin;
 
 /** Reads the configuration from the environment and starts the ambassador; nothing else. */
 public final class AmbassadorMain {
@@ -10,18 +9,21 @@ public final class AmbassadorMain {
 
     public static void main(String[] args) {
         AmbassadorConfig config;
-        Javalin app;
+        Ambassador ambassador;
         try {
             config = AmbassadorConfig.fromEnv(System.getenv());
-            app = AmbassadorApp.create(config);
+            ambassador = AmbassadorApp.create(config);
         } catch (ConfigException | IllegalStateException unusable) {
             System.err.println(unusable.getMessage());
             System.exit(2);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "ambassador-shutdown"));
-        app.start(config.port());
-        System.err.printf("Ambassador listening on :%d, calling %s (API key %s), saving images to %s%n",
-                app.port(), config.catApiUrl(), config.apiKey().isPresent() ? "set" : "not set", config.imagesDir());
+        Runtime.getRuntime().addShutdownHook(new Thread(ambassador::stop, "ambassador-shutdown"));
+        ambassador.start();
+        System.err.printf("Ambassador listening: proxy on %s:%d, admin (/metrics, /health) on %s:%d; calling %s "
+                        + "(API key %s), saving images to %s%n",
+                config.bindAddress().getHostAddress(), ambassador.proxyPort(), config.adminBindAddress().getHostAddress(),
+                ambassador.adminPort(), config.catApiUrl(), config.apiKey().isPresent() ? "set" : "not set",
+                config.imagesDir());
     }
 }

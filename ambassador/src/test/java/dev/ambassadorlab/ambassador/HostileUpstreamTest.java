@@ -47,6 +47,17 @@ class HostileUpstreamTest {
                         (Function<MockWebServer, MockResponse>) server -> search("x1", "file:///etc/passwd"), null),
                 arguments("a host that is not allowed", "image_url_not_allowed",
                         (Function<MockWebServer, MockResponse>) server -> search("x1", "http://evil.example/x.jpg"), null),
+                // Issue cases 3 and 7: the allowlist holds origins, and a URL it cannot even parse is a 502, never a 500.
+                arguments("another port of the Cat API's own host", "image_url_not_allowed",
+                        (Function<MockWebServer, MockResponse>) server -> search("x1", "http://" + server.getHostName()
+                                + ":" + (server.getPort() == 65535 ? 1 : server.getPort() + 1) + "/x1.jpg"), null),
+                arguments("the Cat API's host over https", "image_url_not_allowed",
+                        (Function<MockWebServer, MockResponse>) server -> search("x1", "https://" + server.getHostName()
+                                + ":" + server.getPort() + "/x1.jpg"), null),
+                arguments("an image url with port 0", "image_url_not_allowed",
+                        (Function<MockWebServer, MockResponse>) server -> search("x1", "http://" + server.getHostName() + ":0/x.jpg"), null),
+                arguments("an image url with port 70000", "image_url_not_allowed",
+                        (Function<MockWebServer, MockResponse>) server -> search("x1", "http://" + server.getHostName() + ":70000/x.jpg"), null),
                 arguments("malformed JSON", "malformed_search_answer",
                         (Function<MockWebServer, MockResponse>) server -> json("[{\"id\": \"x1\", "), null),
                 arguments("an empty list", "malformed_search_answer",

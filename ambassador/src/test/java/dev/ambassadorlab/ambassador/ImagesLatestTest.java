@@ -111,11 +111,25 @@ class ImagesLatestTest {
     }
 
     @Test
-    void healthEndpointsAnswerWithoutTouchingTheUpstream() {
+    void healthEndpointsAnswerOnTheAdminPortWithoutTouchingTheUpstream() {
 
-        assertThat(pod.ambassador().get("/health/live").status()).isEqualTo(200);
-        assertThat(pod.ambassador().get("/health/ready").body()).contains("ready");
-        assertThat(pod.ambassador().get("/health").status()).isEqualTo(200);
+        assertThat(pod.ambassador().admin("/health/live").status()).isEqualTo(200);
+        assertThat(pod.ambassador().admin("/health/ready").body()).contains("\"ready\"");
+        assertThat(pod.ambassador().admin("/health").status()).isEqualTo(200);
+        assertThat(catApi.getRequestCount()).isZero();
+    }
+
+    @Test
+    void eachPortServesOnlyItsOwnRoutes() {
+
+        var metricsOnTheProxy = pod.ambassador().get("/metrics");
+        var imagesOnTheAdminPort = pod.ambassador().admin("/images/latest");
+        var passthroughOnTheAdminPort = pod.ambassador().admin("/v1/breeds");
+
+        assertThat(metricsOnTheProxy.status()).isEqualTo(404);
+        assertThat(metricsOnTheProxy.body()).contains("admin port");
+        assertThat(imagesOnTheAdminPort.status()).isEqualTo(404);
+        assertThat(passthroughOnTheAdminPort.status()).isEqualTo(404);
         assertThat(catApi.getRequestCount()).isZero();
     }
 }

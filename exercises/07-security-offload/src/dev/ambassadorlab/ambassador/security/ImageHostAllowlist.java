@@ -1,24 +1,27 @@
 package dev.ambassadorlab.ambassador.security;
 
+import okhttp3.HttpUrl;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
-import java.util.Locale;
+import java.util.Optional;
 
 /**
- * Decides which image URLs the ambassador may download. Only http and https, only listed hosts ("*.example.com"
- * also allows its subdomains), no user info: an upstream that sends "file:///etc/passwd" or an internal address gets a
- * refusal, not a request.
+ * Decides which image URLs the ambassador may download. Each allowed place is an origin (scheme, host and port:
+ * "https://cdn2.thecatapi.com", "http://toxiproxy:8666"; "*.example.com" also allows its subdomains), so an upstream
+ * that sends "file:///etc/passwd", an internal address or another port of an allowed host gets a refusal, not a
+ * request. URLs with user info are refused too.
  */
 public final class ImageHostAllowlist {
-    private final List<String> hosts;
+    private final List<Origin> origins;
 
-    public ImageHostAllowlist(List<String> hosts) {
-        this.hosts = hosts.stream().map(host -> host.toLowerCase(Locale.ROOT)).toList();
+    public ImageHostAllowlist(List<Origin> origins) {
+        this.origins = List.copyOf(origins);
     }
 
     /** Returns the URL when it may be downloaded; otherwise throws with the reason in words. */
-    public URI check(String url) {
+    public HttpUrl check(String url) {
         URI uri;
         try {
             uri = new URI(url);
@@ -26,19 +29,20 @@ public final class ImageHostAllowlist {
             throw new IllegalArgumentException("image url is not a valid URL");
         }
         // TODO(07): refuse (IllegalArgumentException, with the reason in words) a URL whose scheme is not http or
-        //  https, one that carries user info ("user@host"), and one whose host isAllowed() does not accept.
-        return uri;
-    }
-
-    private boolean isAllowed(String host) {
-        if (host.isEmpty()) return false;
-        for (String allowed : hosts) {
-            if (allowed.startsWith("*.") ? host.endsWith(allowed.substring(1)) : host.equals(allowed)) return true;
+        //  https, one that carries user info ("user@host"), and one that no allowed origin admits.
+        HttpUrl parsed = HttpUrl.parse(url);
+        if (parsed == null) {
+            throw new IllegalArgumentException("image url has no usable host and port");
         }
-        return false;
+        return parsed;
     }
 
-    public List<String> hosts() {
-        return hosts;
+    /** The allowed origin a URL falls under: its upstream, whose breaker and metrics it shares. */
+    public Optional<Origin> allowing(HttpUrl url) {
+        return origins.stream().filter(origin -> origin.admits(url)).findFirst();
+    }
+
+    public List<Origin> origins() {
+        return origins;
     }
 }

@@ -64,8 +64,14 @@ class DeploymentIT {
         String live = ambassador.path("livenessProbe").path("httpGet").path("path").asText();
         assertThat(ready.equals("/health/ready") && live.equals("/health/live"))
                 .withFailMessage("expected the ambassador sidecar to have a readinessProbe on /health/ready and a "
-                        + "livenessProbe on /health/live (port 5001); found \"%s\" and \"%s\"", ready, live)
+                        + "livenessProbe on /health/live (the admin port); found \"%s\" and \"%s\"", ready, live)
                 .isTrue();
+        for (String probe : List.of("readinessProbe", "livenessProbe")) {
+            String port = ambassador.path(probe).path("httpGet").path("port").asText();
+            assertThat(port).withFailMessage("the ambassador's %s asks port %s; the health endpoints are on the admin "
+                    + "port (9901, or its name \"admin\"): the proxy port listens on the pod's loopback only, where the "
+                    + "kubelet cannot reach it", probe, port).isIn("9901", "admin");
+        }
     }
 
     @Test

@@ -55,14 +55,28 @@ class SecurityIT extends ChaosTest {
 
     @Test
     void an_image_on_a_host_that_is_not_allowed_is_not_downloaded() {
-        // wiremock:8080 is reachable from the ambassador, but only toxiproxy is in IMAGE_HOSTS
+        // wiremock:8080 is reachable from the ambassador, but only The Cat API's origin (toxiproxy:8666) is allowed
         searchAnswers("[{\"id\":\"x1\",\"url\":\"http://wiremock:8080/images/tabby.jpg\"}]");
 
         Answer answer = pod.ambassador("/images/latest", NO_STALE);
 
-        assertRefused(answer, "image_url_not_allowed", "an image on the host wiremock (not in IMAGE_HOSTS)",
-                "does ImageHostAllowlist.check() refuse hosts isAllowed() does not accept?");
+        assertRefused(answer, "image_url_not_allowed", "an image on the host wiremock (not an allowed origin)",
+                "does ImageHostAllowlist.check() refuse a URL that no allowed origin admits?");
         assertThat(pod.catApiMock().find(getRequestedFor(urlPathMatching("/images/.*")))).isEmpty();
+    }
+
+    @Test
+    void an_image_url_aimed_at_toxiproxys_admin_port_is_refused() {
+        // The Cat API's host, another port: Toxiproxy's admin API, which must stay out of reach of upstream answers
+        searchAnswers("[{\"id\":\"x1\",\"url\":\"http://toxiproxy:8474/proxies\"}]");
+        var before = pod.metrics();
+
+        Answer answer = pod.ambassador("/images/latest", NO_STALE);
+
+        assertRefused(answer, "image_url_not_allowed", "an image URL on toxiproxy:8474 (the allowed host, another port)",
+                "does ImageHostAllowlist.check() compare the whole origin (scheme, host and port), not the host alone?");
+        assertThat(pod.metrics().increaseSince(before, "ambassador_upstream_attempts_total"))
+                .as("attempts: the search only").isEqualTo(1);
     }
 
     @Test
@@ -80,7 +94,7 @@ class SecurityIT extends ChaosTest {
                 + "API received %s; does ApiKeyInjector remove the caller's header first?", passedOn)
                 .containsExactly(LabPod.API_KEY);
         for (String shown : List.of(image.body(), image.headers().map().toString(), breeds.body(),
-                pod.ambassador("/metrics").body())) {
+                pod.admin("/metrics").body())) {
             assertThat(shown).as("what a caller can see").doesNotContain(LabPod.API_KEY);
         }
     }

@@ -117,6 +117,13 @@ public final class AmbassadorMetrics {
                 .register(registry);
     }
 
+    public void watchRequestsInFlight(DoubleSupplier inFlight) {
+        GaugeWithCallback.builder().name("ambassador_requests_in_flight")
+                .help("Callers' requests the ambassador is serving right now, their bodies still arriving included")
+                .callback(gauge -> gauge.call(inFlight.getAsDouble()))
+                .register(registry);
+    }
+
     public void watchRetryBudget(DoubleSupplier remaining) {
         GaugeWithCallback.builder().name("ambassador_retry_budget_remaining")
                 .help("Retries the budget still allows in the current window")

@@ -1,24 +1,28 @@
 package dev.ambassadorlab.ambassador.security;
 
+import okhttp3.HttpUrl;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
- * Decides which image URLs the ambassador may download. Only http and https, only listed hosts ("*.example.com"
- * also allows its subdomains), no user info: an upstream that sends "file:///etc/passwd" or an internal address gets a
- * refusal, not a request.
+ * Decides which image URLs the ambassador may download. Each allowed place is an origin (scheme, host and port:
+ * "https://cdn2.thecatapi.com", "http://toxiproxy:8666"; "*.example.com" also allows its subdomains), so an upstream
+ * that sends "file:///etc/passwd", an internal address or another port of an allowed host gets a refusal, not a
+ * request. URLs with user info are refused too.
  */
 public final class ImageHostAllowlist {
-    private final List<String> hosts;
+    private final List<Origin> origins;
 
-    public ImageHostAllowlist(List<String> hosts) {
-        this.hosts = hosts.stream().map(host -> host.toLowerCase(Locale.ROOT)).toList();
+    public ImageHostAllowlist(List<Origin> origins) {
+        this.origins = List.copyOf(origins);
     }
 
     /** Returns the URL when it may be downloaded; otherwise throws with the reason in words. */
-    public URI check(String url) {
+    public HttpUrl check(String url) {
         URI uri;
         try {
             uri = new URI(url);
@@ -33,22 +37,23 @@ public final class ImageHostAllowlist {
         if (uri.getRawUserInfo() != null) {
             throw new IllegalArgumentException("image url carries user info; it is refused");
         }
-        String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
-        if (!isAllowed(host)) {
-            throw new IllegalArgumentException("image host \"" + host + "\" is not in IMAGE_HOSTS " + hosts);
+        HttpUrl parsed = HttpUrl.parse(url);
+        if (parsed == null) {
+            throw new IllegalArgumentException("image url has no usable host and port");
         }
-        return uri;
+        if (allowing(parsed).isEmpty()) {
+            throw new IllegalArgumentException("image url's origin " + Origin.of(parsed)
+                    + " is not in IMAGE_HOSTS " + origins);
+        }
+        return parsed;
     }
 
-    private boolean isAllowed(String host) {
-        if (host.isEmpty()) return false;
-        for (String allowed : hosts) {
-            if (allowed.startsWith("*.") ? host.endsWith(allowed.substring(1)) : host.equals(allowed)) return true;
-        }
-        return false;
+    /** The allowed origin a URL falls under: its upstream, whose breaker and metrics it shares. */
+    public Optional<Origin> allowing(HttpUrl url) {
+        return origins.stream().filter(origin -> origin.admits(url)).findFirst();
     }
 
-    public List<String> hosts() {
-        return hosts;
+    public List<Origin> origins() {
+        return origins;
     }
 }

@@ -1,7 +1,9 @@
 package dev.ambassadorlab.ambassador.config;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,12 +12,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Reads typed settings from environment variables. Every problem is collected (not thrown at the first one), so a
  * learner fixes a bad configuration in one go; {@link #finish(String)} reports them all, each naming its variable.
  */
 public final class EnvReader {
+    /** An IPv4 literal (four numbers up to 255), or IPv6 (it has a colon): neither is ever looked up as a name. */
+    private static final Pattern IP_LITERAL = Pattern.compile(
+            "((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d)|\\[?[0-9a-fA-F.]*:[0-9a-fA-F:.]*]?");
     private final Map<String, String> env;
     private final List<String> problems = new ArrayList<>();
 
@@ -75,13 +81,34 @@ public final class EnvReader {
         }
     }
 
-    /** An absolute http or https URL without query or fragment; a trailing slash is dropped. */
+    /** An IP address to listen on, written as a literal: 127.0.0.1 (this host only), 0.0.0.0 (every interface), ::1. */
+    public InetAddress ipAddress(String name, String fallback) {
+        String value = raw(name);
+        String text = value == null ? fallback : value;
+        if (IP_LITERAL.matcher(text).matches()) {
+            try {
+                return InetAddress.getByName(text); // a literal: no name lookup happens
+            } catch (UnknownHostException malformed) {
+                // reported below
+            }
+        }
+        reject(name, text, "an IP address such as 127.0.0.1 (this host only) or 0.0.0.0 (every interface)", fallback);
+        return InetAddress.getLoopbackAddress();
+    }
+
+    /** An absolute http or https URL without user info, query or fragment; a trailing slash is dropped. */
     public URI httpUrl(String name, String fallback) {
         String value = raw(name);
         String text = value == null ? fallback : value;
         try {
             URI uri = new URI(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (uri.getRawUserInfo() != null) {
+                // The value would be printed and logged; the password in it is not repeated here.
+                reject(name, text.replace(uri.getRawUserInfo() + "@", "***@"), "a URL without user info: the "
+                        + "ambassador never sends it, and a credential belongs in CAT_API_KEY or CAT_API_KEY_FILE", fallback);
+                return URI.create(fallback);
+            }
             if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
                     && uri.getRawQuery() == null && uri.getRawFragment() == null) {
                 return uri;

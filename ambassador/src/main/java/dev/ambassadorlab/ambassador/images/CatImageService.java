@@ -4,6 +4,7 @@ import dev.ambassadorlab.ambassador.AmbassadorException;
 import dev.ambassadorlab.ambassador.metrics.AmbassadorMetrics;
 import dev.ambassadorlab.ambassador.security.ImageHostAllowlist;
 import dev.ambassadorlab.ambassador.security.ImageId;
+import dev.ambassadorlab.ambassador.security.Origin;
 import dev.ambassadorlab.ambassador.upstream.ResilientUpstream;
 import dev.ambassadorlab.ambassador.upstream.UpstreamRequest;
 import dev.ambassadorlab.ambassador.upstream.UpstreamResponse;
@@ -15,15 +16,16 @@ import java.nio.file.Path;
 import java.util.function.Supplier;
 
 /**
- * The seed lab's one job: ask The Cat API for an image, download it and save it. Every value that comes from the
+ * The ambassador's own job: ask The Cat API for an image, download it and save it. Every value that comes from the
  * upstream is checked before it is used: the search answer's shape, the id (it becomes a file name), the image URL
- * (scheme and host), and the image itself (type, bytes, size).
+ * (scheme, host and port), and the image itself (type, bytes, size).
  */
 public final class CatImageService {
     /** A search answer is a few hundred bytes; a megabyte is plenty and keeps a runaway answer out of memory. */
     private static final long SEARCH_MAX_BYTES = 1024 * 1024;
     private final ResilientUpstream upstream;
     private final HttpUrl searchUrl;
+    private final String catApiUpstream;
     private final ImageHostAllowlist allowlist;
     private final ImageStore store;
     private final long imageMaxBytes;
@@ -33,6 +35,7 @@ public final class CatImageService {
                            long imageMaxBytes, AmbassadorMetrics metrics) {
         this.upstream = upstream;
         this.searchUrl = HttpUrl.get(catApiUrl).newBuilder().addPathSegments("v1/images/search").build();
+        this.catApiUpstream = Origin.of(searchUrl).label();
         this.allowlist = allowlist;
         this.store = store;
         this.imageMaxBytes = imageMaxBytes;
@@ -40,14 +43,17 @@ public final class CatImageService {
     }
 
     public ImageResult fetchLatest(RequestContext caller) {
-        UpstreamResponse search = upstream.call(UpstreamRequest.get(searchUrl, SEARCH_MAX_BYTES), caller);
+        UpstreamResponse search = upstream.call(UpstreamRequest.get(searchUrl, catApiUpstream, SEARCH_MAX_BYTES), caller);
         if (!search.isSuccessful()) throw upstream.rejected(search, "The Cat API's search", caller);
         SearchHit hit = SearchHit.parse(search.body());
 
         ImageId id = refuseUnless(() -> new ImageId(hit.id()), "invalid_image_id");
-        URI url = refuseUnless(() -> allowlist.check(hit.url()), "image_url_not_allowed");
+        HttpUrl url = refuseUnless(() -> allowlist.check(hit.url()), "image_url_not_allowed");
+        // The allowed origin, not the URL's own host, names the upstream: under "*.example.com" any number of hosts
+        // share one breaker and one metric label, so what the ambassador keeps per upstream stays bounded.
+        String imageUpstream = allowlist.allowing(url).map(Origin::label).orElse(Origin.of(url).label());
 
-        UpstreamResponse image = upstream.call(UpstreamRequest.get(HttpUrl.get(url), imageMaxBytes), caller);
+        UpstreamResponse image = upstream.call(UpstreamRequest.get(url, imageUpstream, imageMaxBytes), caller);
         if (!image.isSuccessful()) throw upstream.rejected(image, "the image download", caller);
         ImageFormat format = ImageFormat.verify(image.contentType(), image.body());
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.function.ToLongFunction;
 
 /**
  * Saves images under IMAGES_DIR as "{id}.{ext}". Each file is written to a temporary name, flushed to disk and then
@@ -21,10 +22,17 @@ public final class ImageStore {
     private static final String TEMP_PREFIX = ".incoming-";
     private static final String TEMP_SUFFIX = ".part";
     private final Path dir;
+    private final ToLongFunction<Path> usableSpace;
 
     /** Creates the directory if needed and clears temporary files a crash may have left behind. */
     public ImageStore(Path dir) {
+        this(dir, ImageStore::usableSpace);
+    }
+
+    /** @param usableSpace the bytes a new file may still take in a directory (a test can make a disk full) */
+    public ImageStore(Path dir, ToLongFunction<Path> usableSpace) {
         this.dir = dir.toAbsolutePath().normalize();
+        this.usableSpace = usableSpace;
         try {
             Files.createDirectories(this.dir);
             try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(this.dir, TEMP_PREFIX + "*" + TEMP_SUFFIX)) {
@@ -61,9 +69,28 @@ public final class ImageStore {
         }
     }
 
-    /** For the readiness probe: the directory exists and a file can be created in it. */
-    public boolean isWritable() {
-        return Files.isDirectory(dir) && Files.isWritable(dir);
+    /**
+     * For the readiness probe: why an image of up to {@code largestImage} bytes could not be saved now (the directory
+     * is gone or read-only, or the disk has less room than that), or null when it could.
+     */
+    public String whyNotReady(long largestImage) {
+        if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
+            return "IMAGES_DIR \"" + dir + "\" is not a writable directory";
+        }
+        long free = usableSpace.applyAsLong(dir);
+        if (free < largestImage) {
+            return "IMAGES_DIR \"" + dir + "\" has " + free + " bytes free, less than IMAGE_MAX_BYTES (" + largestImage
+                    + "): free some space or give the volume more";
+        }
+        return null;
+    }
+
+    private static long usableSpace(Path dir) {
+        try {
+            return Files.getFileStore(dir).getUsableSpace();
+        } catch (IOException unknown) {
+            return 0; // a file store that cannot say how much room it has is not one to count on
+        }
     }
 
     public Path dir() {

@@ -66,6 +66,11 @@ public final class ApiKey {
         return value != null;
     }
 
+    /** True when the text carries the key: an answer that echoes it must not be relayed. */
+    public boolean appearsIn(String text) {
+        return value != null && text != null && text.contains(value);
+    }
+
     /** The secret itself, for the one place that puts it on the wire. */
     Optional<String> reveal() {
         return Optional.ofNullable(value);

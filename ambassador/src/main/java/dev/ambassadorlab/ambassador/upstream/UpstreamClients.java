@@ -15,24 +15,21 @@ import okio.Buffer;
 import okio.BufferedSource;
 
 import java.io.IOException;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One OkHttp client per upstream, all sharing a connection pool. OkHttp's own retry on connection failure is off and
- * redirects are not followed: Failsafe alone decides about retries, and a redirect could lead past the host allowlist.
+ * The one OkHttp client for every upstream. OkHttp's own retry on connection failure is off, redirects are not
+ * followed and each attempt is sent once: Failsafe alone decides about retries, and a redirect could lead past the
+ * allowlist. The API key is added by {@link ApiKeyInjector}, which looks at each request's URL, and no request reaches
+ * the ambassador's own ports ({@link SelfCallGuard}).
  */
 public final class UpstreamClients {
     private static final Set<String> BODY_REQUIRED = Set.of("POST", "PUT", "PATCH");
     private static final Set<String> BODY_FORBIDDEN = Set.of("GET", "HEAD");
-    private final OkHttpClient base;
-    private final OkHttpClient catApiClient;
-    private final String catApiOrigin;
-    private final Map<String, OkHttpClient> byOrigin = new ConcurrentHashMap<>();
+    private final OkHttpClient client;
 
-    public UpstreamClients(AmbassadorConfig config) {
-        this.base = new OkHttpClient.Builder()
+    public UpstreamClients(AmbassadorConfig config, SelfCallGuard selfCallGuard) {
+        this.client = new OkHttpClient.Builder()
                 .connectTimeout(config.connectTimeout())
                 // A backstop only: Failsafe's attempt timeout and deadline cancel a slow call long before this.
                 .readTimeout(config.requestDeadline().plusSeconds(1))
@@ -40,10 +37,10 @@ public final class UpstreamClients {
                 .retryOnConnectionFailure(false)
                 .followRedirects(false)
                 .followSslRedirects(false)
+                .addInterceptor(new ApiKeyInjector(config.apiKey(), HttpUrl.get(config.catApiUrl())))
+                .addNetworkInterceptor(selfCallGuard)
+                .addNetworkInterceptor(new OneSendPerAttempt())
                 .build();
-        HttpUrl catApi = HttpUrl.get(config.catApiUrl());
-        this.catApiOrigin = origin(catApi);
-        this.catApiClient = base.newBuilder().addInterceptor(new ApiKeyInjector(config.apiKey())).build();
     }
 
     /** Prepares one attempt; nothing is sent until {@link #read} executes it. */
@@ -59,8 +56,9 @@ public final class UpstreamClients {
                 .headers(request.headers())
                 .header(CallerHeaders.REQUEST_ID, requestId)
                 .method(request.method(), body)
+                .tag(OneSendPerAttempt.Sends.class, new OneSendPerAttempt.Sends())
                 .build();
-        return clientFor(request.url()).newCall(okRequest);
+        return client.newCall(okRequest);
     }
 
     /**
@@ -92,15 +90,5 @@ public final class UpstreamClients {
             }
             return new UpstreamResponse(response.code(), response.headers(), buffer.readByteArray());
         }
-    }
-
-    private OkHttpClient clientFor(HttpUrl url) {
-        String origin = origin(url);
-        if (origin.equals(catApiOrigin)) return catApiClient;
-        return byOrigin.computeIfAbsent(origin, any -> base.newBuilder().build());
-    }
-
-    private static String origin(HttpUrl url) {
-        return url.scheme() + "://" + url.host() + ":" + url.port();
     }
 }

@@ -6,18 +6,20 @@ import okhttp3.HttpUrl;
 import java.util.Set;
 
 /**
- * One request the ambassador sends upstream, with what the policies need to know about it: whether it is safe to
- * repeat, and how large an answer it may accept.
+ * One request the ambassador sends upstream, with what the policies need to know about it: which upstream it is
+ * (the key of its circuit breaker and its metric label), whether it is safe to repeat, and how large an answer it may
+ * accept.
  *
- * @param body null for requests without a body
+ * @param upstream the allowed origin the URL falls under, as "host:port": a bounded set, fixed by the configuration
+ * @param body     null for requests without a body
  */
-public record UpstreamRequest(String method, HttpUrl url, Headers headers, byte[] body, String contentType,
-                              long maxResponseBytes) {
+public record UpstreamRequest(String method, HttpUrl url, String upstream, Headers headers, byte[] body,
+                              String contentType, long maxResponseBytes) {
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
-    public static UpstreamRequest get(HttpUrl url, long maxResponseBytes) {
-        return new UpstreamRequest("GET", url, Headers.of(), null, null, maxResponseBytes);
+    public static UpstreamRequest get(HttpUrl url, String upstream, long maxResponseBytes) {
+        return new UpstreamRequest("GET", url, upstream, Headers.of(), null, null, maxResponseBytes);
     }
 
     /**
@@ -25,11 +27,7 @@ public record UpstreamRequest(String method, HttpUrl url, Headers headers, byte[
      * the upstream promises to apply it once. Everything else (a POST that creates a favourite) is sent once only.
      */
     public boolean isSafeToRepeat() {
-        return SAFE_METHODS.contains(method) || headers.get(IDEMPOTENCY_KEY) != null;
-    }
-
-    /** The upstream this request goes to, as "host:port": the key for its circuit breaker and its metric label. */
-    public String upstream() {
-        return url.host() + ":" + url.port();
+        String idempotencyKey = headers.get(IDEMPOTENCY_KEY);
+        return SAFE_METHODS.contains(method) || (idempotencyKey != null && !idempotencyKey.isBlank());
     }
 }

@@ -3,6 +3,7 @@ package dev.ambassadorlab.ambassador.web;
 import dev.ambassadorlab.ambassador.AmbassadorException;
 import io.javalin.http.Context;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -15,6 +16,10 @@ public final class CallerHeaders {
     public static final String STALE = "X-Ambassador-Stale";
     /** Ids are echoed into logs and headers, so only a plain token is kept; anything else is replaced. */
     private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    /** Headers some frameworks read to change a request's method; Javalin's ctx.method() honours the first. */
+    private static final List<String> METHOD_OVERRIDES = List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override");
+    /** What an HTTP/1.1 header value may hold: visible ASCII, spaces and tabs. */
+    private static final Pattern HEADER_VALUE = Pattern.compile("[\\t\\x20-\\x7e]*");
 
     private CallerHeaders() {
     }
@@ -23,6 +28,28 @@ public final class CallerHeaders {
     public static String requestId(Context ctx) {
         String given = ctx.header(REQUEST_ID);
         return given != null && SAFE_REQUEST_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+    }
+
+    /**
+     * Refuses a request that asks for another method in a header: the method the upstream sees comes from the request
+     * line only, or a GET the caller may send would reach the upstream as a DELETE carrying the key.
+     */
+    public static void refuseMethodOverride(Context ctx) {
+        for (String name : METHOD_OVERRIDES) {
+            if (ctx.header(name) != null) {
+                throw AmbassadorException.badRequest("method_override_refused", name + " is refused: the ambassador "
+                        + "forwards the method of the request line only; send the method you mean");
+            }
+        }
+    }
+
+    /** A caller's header value to forward, refused with a 400 when it holds what an HTTP header cannot carry. */
+    public static String forwardable(String name, String value) {
+        if (!HEADER_VALUE.matcher(value).matches()) {
+            throw AmbassadorException.badRequest("bad_header", "the " + name + " header holds a character outside "
+                    + "printable ASCII; it cannot be forwarded");
+        }
+        return value;
     }
 
     /** The retry count the caller wants: the configured maximum unless the caller asks for fewer. */

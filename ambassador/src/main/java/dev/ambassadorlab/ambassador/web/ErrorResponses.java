@@ -29,15 +29,14 @@ public final class ErrorResponses {
     /** A bug, not a failure of the upstream: the details go to the log, the caller gets a pointer to them. */
     public static void unexpected(Exception bug, Context ctx) {
         String requestId = ctx.attribute(CallerHeaders.REQUEST_ID);
-        LOG.error("Unexpected failure serving {} {} (request id {})", ctx.method(), ctx.path(), requestId, bug);
+        LOG.error("Unexpected failure serving {} {} (request id {})", ctx.req().getMethod(), ctx.path(), requestId, bug);
         json(ctx, 500, "internal_error", "the ambassador failed unexpectedly (" + bug.getClass().getSimpleName()
                 + "); its log has the details under request id " + requestId);
     }
 
-    /** Unknown routes get a JSON 404 that lists the real ones. */
-    public static void notFound(Context ctx) {
-        json(ctx, 404, "not_found", "no route for " + ctx.method() + " " + ctx.path()
-                + "; the ambassador serves GET /images/latest, /v1/..., GET /metrics, GET /health/live and GET /health/ready");
+    /** Unknown routes get a JSON 404 that says which routes this port has. */
+    public static void notFound(Context ctx, String routes) {
+        json(ctx, 404, "not_found", "no route for " + ctx.req().getMethod() + " " + ctx.path() + "; " + routes);
     }
 
     static void json(Context ctx, int status, String error, String reason) {

@@ -1,6 +1,8 @@
 package dev.ambassadorlab.ambassador.web;
 
 import dev.ambassadorlab.ambassador.AmbassadorException;
+import dev.ambassadorlab.ambassador.security.ApiKey;
+import dev.ambassadorlab.ambassador.security.Origin;
 import dev.ambassadorlab.ambassador.upstream.ResilientUpstream;
 import dev.ambassadorlab.ambassador.upstream.UpstreamRequest;
 import dev.ambassadorlab.ambassador.upstream.UpstreamResponse;
@@ -10,11 +12,13 @@ import okhttp3.HttpUrl;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Forwards the rest of The Cat API ({@code /v1/...}) so every call the app makes gets the same policies and the same
- * key injection. The upstream's answer is relayed as it is; only a missing answer becomes a JSON error. Headers pass
- * through an allowlist: the caller's cookies or credentials never reach the upstream.
+ * key injection. Headers pass through allowlists both ways: the caller's cookies or credentials never reach the
+ * upstream, and an answer header that carries the key never reaches the caller. Everything about the caller's request
+ * is checked, and its body read, in {@link #prepare} before any upstream work (and any bulkhead permit) starts.
  */
 public final class PassthroughRoute {
     private static final List<String> REQUEST_HEADERS = List.of(
@@ -23,45 +27,71 @@ public final class PassthroughRoute {
     private static final List<String> RESPONSE_HEADERS = List.of(
             "Cache-Control", "ETag", "Last-Modified", "Retry-After",
             "Pagination-Count", "Pagination-Page", "Pagination-Limit");
+    /** Encoded '/', '\' and '.' in a path: an upstream that decodes them could be led out of /v1/. */
+    private static final List<String> ENCODED_SEPARATORS = List.of("%2f", "%5c", "%2e");
     private final ResilientUpstream upstream;
     private final HttpUrl catApi;
-    private final long maxResponseBytes;
+    private final String catApiUpstream;
+    private final ApiKey key;
+    private final long maxBytes;
 
-    public PassthroughRoute(ResilientUpstream upstream, URI catApiUrl, long maxResponseBytes) {
+    public PassthroughRoute(ResilientUpstream upstream, URI catApiUrl, ApiKey key, long maxBytes) {
         this.upstream = upstream;
         this.catApi = HttpUrl.get(catApiUrl);
-        this.maxResponseBytes = maxResponseBytes;
+        this.catApiUpstream = Origin.of(catApi).label();
+        this.key = key;
+        this.maxBytes = maxBytes;
     }
 
-    public void handle(Context ctx, RequestContext caller) {
-        UpstreamResponse response = upstream.call(toUpstream(ctx), caller);
+    /** Checks the caller's request and reads its body (capped, within the deadline); nothing is sent yet. */
+    public UpstreamRequest prepare(Context ctx, RequestContext caller) {
+        HttpUrl url = upstreamUrl(ctx);
+        Headers.Builder headers = new Headers.Builder();
+        for (String name : REQUEST_HEADERS) {
+            String value = ctx.header(name);
+            if (value != null) headers.add(name, CallerHeaders.forwardable(name, value));
+        }
+        String idempotencyKey = ctx.header(UpstreamRequest.IDEMPOTENCY_KEY);
+        if (idempotencyKey != null && idempotencyKey.isBlank()) {
+            throw AmbassadorException.badRequest("bad_header", UpstreamRequest.IDEMPOTENCY_KEY + " is empty: send a "
+                    + "unique key to make this request safe to retry, or leave the header out");
+        }
+        byte[] body = CallerBody.read(ctx, maxBytes, caller);
+        // The method of the request line: ctx.method() would honour X-HTTP-Method-Override (refused before this).
+        return new UpstreamRequest(ctx.req().getMethod(), url, catApiUpstream, headers.build(),
+                body.length == 0 ? null : body, ctx.contentType(), maxBytes);
+    }
+
+    /** Sends the prepared request under the policies and relays the answer. */
+    public void forward(Context ctx, UpstreamRequest request, RequestContext caller) {
+        UpstreamResponse response = upstream.call(request, caller);
         ctx.status(response.status());
         for (String name : RESPONSE_HEADERS) {
             String value = response.header(name);
-            if (value != null) ctx.header(name, value);
+            // An upstream that echoes the key in a header would hand it to the caller: such a header is dropped.
+            if (value != null && !key.appearsIn(value)) ctx.header(name, value);
         }
         if (!response.contentType().isEmpty()) ctx.contentType(response.contentType());
         ctx.result(response.body());
     }
 
-    private UpstreamRequest toUpstream(Context ctx) {
+    private HttpUrl upstreamUrl(Context ctx) {
+        String rawPath = ctx.req().getRequestURI();
+        String lowerPath = rawPath.toLowerCase(Locale.ROOT);
+        if (rawPath.contains("\\") || ENCODED_SEPARATORS.stream().anyMatch(lowerPath::contains)) {
+            throw AmbassadorException.badRequest("bad_path", "the path holds an encoded '/', '\\' or '.' (or a '\\'); "
+                    + "it is not forwarded, since the upstream might decode it into another path");
+        }
         String basePath = catApi.encodedPath().endsWith("/")
                 ? catApi.encodedPath().substring(0, catApi.encodedPath().length() - 1) : catApi.encodedPath();
         HttpUrl url = catApi.newBuilder()
-                .encodedPath(basePath + ctx.path())
+                .encodedPath(basePath + rawPath)
                 .encodedQuery(ctx.queryString())
                 .build();
         // HttpUrl resolves "..": what is left must still be under /v1/ of the Cat API.
         if (!url.encodedPath().startsWith(basePath + "/v1/")) {
             throw AmbassadorException.badRequest("bad_path", "the path leaves /v1/ of The Cat API; it is not forwarded");
         }
-        Headers.Builder headers = new Headers.Builder();
-        for (String name : REQUEST_HEADERS) {
-            String value = ctx.header(name);
-            if (value != null) headers.add(name, value);
-        }
-        byte[] body = ctx.bodyAsBytes();
-        return new UpstreamRequest(ctx.method().name(), url, headers.build(), body.length == 0 ? null : body,
-                ctx.contentType(), maxResponseBytes);
+        return url;
     }
 }

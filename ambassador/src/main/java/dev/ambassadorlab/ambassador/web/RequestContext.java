@@ -36,6 +36,7 @@ public final class RequestContext {
     public static RequestContext begin(Context ctx, Duration deadline, int maxRetries) {
         String requestId = ctx.attribute(CallerHeaders.REQUEST_ID);
         try {
+            CallerHeaders.refuseMethodOverride(ctx);
             var request = new RequestContext(requestId, deadline, CallerHeaders.retriesWanted(ctx, maxRetries),
                     CallerHeaders.acceptsStale(ctx));
             ctx.attribute(RequestLog.CONTEXT_KEY, request);

@@ -9,24 +9,35 @@ import java.io.PrintStream;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One JSON line per proxied request on standard output, carrying its request id, plus the seed's request counter and
- * latency histogram. Probes and scrapes are left out of both: they would drown the story in noise.
+ * One JSON line per proxied request on standard output, carrying its request id, plus the request counter, the
+ * latency histogram and the count of requests in flight. Probes and scrapes are on the admin port, out of all three.
  */
 public final class RequestLog {
     public static final String CONTEXT_KEY = "ambassador.request";
+    private static final String IN_FLIGHT_KEY = "ambassador.in-flight";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final AmbassadorMetrics metrics;
     private final PrintStream out;
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     public RequestLog(AmbassadorMetrics metrics, PrintStream out) {
         this.metrics = metrics;
         this.out = out;
+        metrics.watchRequestsInFlight(inFlight::get);
+    }
+
+    /** Called as a proxied request starts, before anything about it is read or checked. */
+    public void started(Context ctx) {
+        ctx.attribute(IN_FLIGHT_KEY, Boolean.TRUE);
+        inFlight.incrementAndGet();
     }
 
     /** Called by Javalin after every request; acts only on requests that went through the ambassador's policies. */
     public void finished(Context ctx, float millis) {
+        if (ctx.attribute(IN_FLIGHT_KEY) != null) inFlight.decrementAndGet();
         RequestContext request = ctx.attribute(CONTEXT_KEY);
         if (request == null) return;
         String status = statusLabel(ctx.statusCode(), request.servedStale());

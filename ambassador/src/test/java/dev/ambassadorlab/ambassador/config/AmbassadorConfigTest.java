@@ -1,6 +1,7 @@
 package dev.ambassadorlab.ambassador.config;
 
 import dev.ambassadorlab.ambassador.AmbassadorConfig;
+import dev.ambassadorlab.ambassador.security.Origin;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -14,12 +15,14 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class AmbassadorConfigTest {
 
     @Test
-    void everyDefaultKeepsTheSeedLabsPortAndTheCatApi() {
+    void everyDefaultKeepsTheLabsPortsAndTheCatApi() {
         var config = AmbassadorConfig.defaults();
 
         assertThat(config.port()).isEqualTo(5001);
+        assertThat(config.adminPort()).isEqualTo(9901);
         assertThat(config.catApiUrl()).hasToString("https://api.thecatapi.com");
-        assertThat(config.imageHosts()).containsExactly("api.thecatapi.com", "cdn2.thecatapi.com");
+        assertThat(config.imageOrigins()).extracting(Origin::toString)
+                .containsExactly("https://api.thecatapi.com:443", "https://cdn2.thecatapi.com:443");
         assertThat(config.imagesDir()).isEqualTo(Path.of("images").toAbsolutePath());
         assertThat(config.maxRetries()).isEqualTo(2);
         assertThat(config.attemptTimeout()).isLessThan(config.requestDeadline());
@@ -29,13 +32,14 @@ class AmbassadorConfigTest {
     @Test
     void readsEachVariable() {
         var config = AmbassadorConfig.fromEnv(Map.of(
-                "AMBASSADOR_PORT", "7001", "CAT_API_URL", "http://mock:8080/", "IMAGE_HOSTS", "mock, CDN.example.org",
+                "AMBASSADOR_PORT", "7001", "CAT_API_URL", "http://mock:8080/", "IMAGE_HOSTS", "mock, http://CDN.example.org:81",
                 "RETRY_MAX_RETRIES", "4", "ATTEMPT_TIMEOUT_MS", "1_500", "RETRY_BUDGET_RATIO", "0.5",
                 "FALLBACK_ENABLED", "no", "BULKHEAD_MAX_CONCURRENT", "3"));
 
         assertThat(config.port()).isEqualTo(7001);
         assertThat(config.catApiUrl()).hasToString("http://mock:8080");
-        assertThat(config.imageHosts()).containsExactly("mock", "cdn.example.org");
+        assertThat(config.imageOrigins()).extracting(Origin::toString)
+                .containsExactly("http://mock:8080", "https://mock:443", "http://cdn.example.org:81");
         assertThat(config.maxRetries()).isEqualTo(4);
         assertThat(config.attemptTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(config.retryBudgetRatio()).isEqualTo(0.5);
@@ -67,16 +71,58 @@ class AmbassadorConfigTest {
     void settingsThatContradictEachOtherAreRefused() {
         var failure = catchThrowableOfType(ConfigException.class, () -> AmbassadorConfig.fromEnv(Map.of(
                 "ATTEMPT_TIMEOUT_MS", "9000", "REQUEST_DEADLINE_MS", "3000",
-                "RETRY_BASE_DELAY_MS", "500", "RETRY_MAX_DELAY_MS", "100", "IMAGE_HOSTS", " , ")));
+                "RETRY_BASE_DELAY_MS", "500", "RETRY_MAX_DELAY_MS", "100", "IMAGE_HOSTS", " , ",
+                "AMBASSADOR_PORT", "7000", "ADMIN_PORT", "7000")));
 
-        assertThat(failure.problems()).hasSize(3);
+        assertThat(failure.problems()).hasSize(4);
         assertThat(failure.getMessage()).contains("ATTEMPT_TIMEOUT_MS (9000) is longer than REQUEST_DEADLINE_MS (3000)",
-                "RETRY_BASE_DELAY_MS (500) is larger than RETRY_MAX_DELAY_MS (100)", "IMAGE_HOSTS is empty");
+                "RETRY_BASE_DELAY_MS (500) is larger than RETRY_MAX_DELAY_MS (100)", "IMAGE_HOSTS is empty",
+                "AMBASSADOR_PORT and ADMIN_PORT are both 7000");
     }
 
     @Test
     void blankValuesCountAsUnset() {
         assertThat(AmbassadorConfig.fromEnv(Map.of("RETRY_MAX_RETRIES", " ", "CAT_API_URL", "")))
                 .isEqualTo(AmbassadorConfig.defaults());
+    }
+
+    @Test
+    void theProxyListensOnLoopbackAndTheAdminPortEverywhereByDefault() {
+        var config = AmbassadorConfig.defaults();
+
+        assertThat(config.bindAddress().isLoopbackAddress()).as("the key-adding proxy: this host only").isTrue();
+        assertThat(config.adminBindAddress().isAnyLocalAddress()).as("metrics and probes: every interface").isTrue();
+    }
+
+    @Test
+    void bindAddressesAreIpLiteralsNeverLookedUp() {
+        var config = AmbassadorConfig.fromEnv(Map.of("AMBASSADOR_BIND", "0.0.0.0", "ADMIN_BIND", "::1"));
+        assertThat(config.bindAddress().isAnyLocalAddress()).isTrue();
+        assertThat(config.adminBindAddress().isLoopbackAddress()).isTrue();
+
+        var failure = catchThrowableOfType(ConfigException.class, () -> AmbassadorConfig.fromEnv(Map.of(
+                "AMBASSADOR_BIND", "localhost", "ADMIN_BIND", "300.1.1.1")));
+        assertThat(failure.problems()).hasSize(2);
+        assertThat(failure.getMessage()).contains("AMBASSADOR_BIND=\"localhost\"", "ADMIN_BIND=\"300.1.1.1\"",
+                "an IP address such as 127.0.0.1");
+    }
+
+    @Test
+    void aCatApiUrlWithUserInfoIsRefusedWithoutRepeatingThePassword() {
+        var failure = catchThrowableOfType(ConfigException.class, () -> AmbassadorConfig.fromEnv(Map.of(
+                "CAT_API_URL", "http://user:s3cret-pw@cats.example/v1")));
+
+        assertThat(failure.getMessage()).contains("CAT_API_URL", "without user info").doesNotContain("s3cret-pw");
+    }
+
+    @Test
+    void imageHostsAreOriginsAndAnythingElseIsNamed() {
+        var failure = catchThrowableOfType(ConfigException.class, () -> AmbassadorConfig.fromEnv(Map.of(
+                "IMAGE_HOSTS", "https://cdn.example/images, ftp://files.example, user@cdn.example, cdn.example:http")));
+
+        assertThat(failure.problems()).hasSize(4);
+        assertThat(failure.getMessage()).contains("IMAGE_HOSTS=\"https://cdn.example/images\"", "no path",
+                "IMAGE_HOSTS=\"ftp://files.example\"", "http or https", "IMAGE_HOSTS=\"user@cdn.example\"",
+                "IMAGE_HOSTS=\"cdn.example:http\"", "not a number");
     }
 }

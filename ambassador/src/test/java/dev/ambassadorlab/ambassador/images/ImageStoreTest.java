@@ -30,6 +30,25 @@ class ImageStoreTest {
     }
 
     @Test
+    void isReadyOnlyWhileTheDiskHasRoomForTheLargestImage() {
+        long largest = 5 * 1024 * 1024;
+        var roomy = new ImageStore(dir, any -> largest);
+        var full = new ImageStore(dir, any -> largest - 1);
+
+        assertThat(roomy.whyNotReady(largest)).isNull();
+        assertThat(full.whyNotReady(largest)).contains("has " + (largest - 1) + " bytes free", "IMAGE_MAX_BYTES (" + largest + ")");
+        assertThat(new ImageStore(dir).whyNotReady(1024)).as("this machine's real disk").isNull();
+    }
+
+    @Test
+    void isNotReadyWhenTheDirectoryIsGone() throws IOException {
+        var store = new ImageStore(dir.resolve("images"));
+        Files.delete(dir.resolve("images"));
+
+        assertThat(store.whyNotReady(1024)).contains("is not a writable directory");
+    }
+
+    @Test
     void replacesAnOlderCopyInOneStep() throws IOException {
         var store = new ImageStore(dir);
         store.save(new ImageId("abc"), ImageFormat.JPEG, new byte[]{1});

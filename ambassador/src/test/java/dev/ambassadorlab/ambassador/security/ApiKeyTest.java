@@ -16,6 +16,7 @@ import java.util.Map;
 
 import static dev.ambassadorlab.ambassador.support.CatApiResponses.jpeg;
 import static dev.ambassadorlab.ambassador.support.CatApiResponses.json;
+import static dev.ambassadorlab.ambassador.support.CatApiResponses.search;
 import static dev.ambassadorlab.ambassador.support.CatApiResponses.searchOn;
 import static dev.ambassadorlab.ambassador.support.CatApiResponses.status;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,7 +35,8 @@ class ApiKeyTest {
     void theKeyIsSentToTheCatApiOnlyAndNeverShown() throws Exception {
         try (var imageHost = new MockWebServer()) {
             imageHost.start();
-            var ambassador = pod.start("CAT_API_KEY", SECRET, "RETRY_MAX_RETRIES", "0", "FALLBACK_ENABLED", "false");
+            var ambassador = pod.start("CAT_API_KEY", SECRET, "RETRY_MAX_RETRIES", "0", "FALLBACK_ENABLED", "false",
+                    "IMAGE_HOSTS", imageHost.url("/").toString());
             catApi.enqueue(searchOn(imageHost, "tabby"));
             imageHost.enqueue(jpeg());
             catApi.enqueue(status(401));
@@ -58,6 +60,28 @@ class ApiKeyTest {
                 assertThat(seen).doesNotContain(SECRET);
             }
         }
+    }
+
+    @Test
+    void theKeyGoesOnlyToUrlsUnderTheWholeCatApiUrlNotToItsHostsOtherPaths() throws Exception {
+        var ambassador = pod.start("CAT_API_KEY", SECRET, "CAT_API_URL", catApi.url("/catapi").toString(),
+                "RETRY_MAX_RETRIES", "0");
+        catApi.enqueue(search("tabby", catApi.url("/elsewhere/tabby.jpg").toString()));
+        catApi.enqueue(jpeg());
+        catApi.enqueue(json("[]"));
+
+        assertThat(ambassador.get("/images/latest").status()).isEqualTo(200);
+        assertThat(ambassador.get("/v1/breeds").status()).isEqualTo(200);
+
+        RecordedRequest search = catApi.takeRequest();
+        RecordedRequest image = catApi.takeRequest();
+        RecordedRequest passthrough = catApi.takeRequest();
+        assertThat(search.getUrl().encodedPath()).isEqualTo("/catapi/v1/images/search");
+        assertThat(search.getHeaders().get("x-api-key")).isEqualTo(SECRET);
+        assertThat(image.getUrl().encodedPath()).isEqualTo("/elsewhere/tabby.jpg");
+        assertThat(image.getHeaders().get("x-api-key")).as("same host, outside CAT_API_URL's path").isNull();
+        assertThat(passthrough.getUrl().encodedPath()).isEqualTo("/catapi/v1/breeds");
+        assertThat(passthrough.getHeaders().get("x-api-key")).isEqualTo(SECRET);
     }
 
     @Test

@@ -1,8 +1,8 @@
 package dev.ambassadorlab.ambassador.support;
 
+import dev.ambassadorlab.ambassador.Ambassador;
 import dev.ambassadorlab.ambassador.AmbassadorApp;
 import dev.ambassadorlab.ambassador.AmbassadorConfig;
-import io.javalin.Javalin;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import mockwebserver3.MockWebServer;
 import okhttp3.Headers;
@@ -22,11 +22,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A real ambassador (the Javalin app on a free port) in front of a MockWebServer posing as The Cat API. Tests talk to
- * it over HTTP exactly as the app would, and read its /metrics and its request log.
+ * A real ambassador (its proxy and admin listeners on free ports) in front of a MockWebServer posing as The Cat API.
+ * Tests talk to it over HTTP exactly as the app would, and read its /metrics and its request log.
  */
 public final class AmbassadorHarness implements AutoCloseable {
-    private final Javalin app;
+    private final Ambassador ambassador;
     private final ByteArrayOutputStream accessLog = new ByteArrayOutputStream();
     private final OkHttpClient client = new OkHttpClient.Builder()
             .readTimeout(Duration.ofSeconds(30)).retryOnConnectionFailure(false).build();
@@ -34,14 +34,16 @@ public final class AmbassadorHarness implements AutoCloseable {
 
     private AmbassadorHarness(AmbassadorConfig config) {
         this.config = config;
-        this.app = AmbassadorApp.create(config, new PrometheusRegistry(),
-                new PrintStream(accessLog, true, StandardCharsets.UTF_8)).start(0);
+        this.ambassador = AmbassadorApp.create(config, new PrometheusRegistry(),
+                new PrintStream(accessLog, true, StandardCharsets.UTF_8)).start();
     }
 
     /** Starts an ambassador whose Cat API is {@code catApi}; {@code env} (name, value...) overrides any setting. */
     public static AmbassadorHarness start(MockWebServer catApi, String... env) {
         Map<String, String> variables = new HashMap<>();
         variables.put("CAT_API_URL", catApi.url("/").toString());
+        variables.put("AMBASSADOR_PORT", "0");
+        variables.put("ADMIN_PORT", "0");
         for (int i = 0; i < env.length; i += 2) variables.put(env[i], env[i + 1]);
         return new AmbassadorHarness(AmbassadorConfig.fromEnv(variables));
     }
@@ -55,12 +57,30 @@ public final class AmbassadorHarness implements AutoCloseable {
                 .post(RequestBody.create(json, MediaType.get("application/json"))).build());
     }
 
+    /** A URL on the proxy port (the app's side). */
     public String url(String path) {
-        return "http://localhost:" + app.port() + path;
+        return "http://127.0.0.1:" + ambassador.proxyPort() + path;
+    }
+
+    /** A URL on the admin port (Prometheus' and the kubelet's side). */
+    public String adminUrl(String path) {
+        return "http://127.0.0.1:" + ambassador.adminPort() + path;
+    }
+
+    public int proxyPort() {
+        return ambassador.proxyPort();
+    }
+
+    public int adminPort() {
+        return ambassador.adminPort();
+    }
+
+    public Answer admin(String path) {
+        return send(new Request.Builder().url(adminUrl(path)).build());
     }
 
     public String metrics() {
-        return get("/metrics").body();
+        return admin("/metrics").body();
     }
 
     public double metric(String name, String... labelPairs) {
@@ -71,7 +91,7 @@ public final class AmbassadorHarness implements AutoCloseable {
         return accessLog.toString(StandardCharsets.UTF_8);
     }
 
-    private Answer send(Request request) {
+    public Answer send(Request request) {
         long start = System.nanoTime();
         try (Response response = client.newCall(request).execute()) {
             String body = response.body().string();
@@ -83,7 +103,7 @@ public final class AmbassadorHarness implements AutoCloseable {
 
     @Override
     public void close() {
-        app.stop();
+        ambassador.stop();
     }
 
     /** The ambassador's answer as the caller saw it, with how long it took. */

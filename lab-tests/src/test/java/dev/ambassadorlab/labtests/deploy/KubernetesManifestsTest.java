@@ -62,6 +62,11 @@ class KubernetesManifestsTest {
         assertThat(ambassador.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health/ready");
         assertThat(ambassador.getLivenessProbe().getHttpGet().getPath()).as("liveness never depends on the upstream")
                 .isEqualTo("/health/live");
+        for (var probe : List.of(ambassador.getReadinessProbe(), ambassador.getLivenessProbe())) {
+            var port = probe.getHttpGet().getPort();
+            assertThat(port.getIntVal() != null ? String.valueOf(port.getIntVal()) : port.getStrVal()).as("a probe's port: the admin port, as the proxy port "
+                    + "listens on the pod's loopback only").isIn("9901", "admin");
+        }
 
         Container app = container(spec.getContainers(), "app");
         assertThat(app.getEnv()).as("the app's environment")
@@ -108,7 +113,7 @@ class KubernetesManifestsTest {
     void prometheus_is_told_to_scrape_the_ambassador() {
         var annotations = only(Deployment.class).getSpec().getTemplate().getMetadata().getAnnotations();
 
-        assertThat(annotations).containsEntry("prometheus.io/scrape", "true").containsEntry("prometheus.io/port", "5001")
+        assertThat(annotations).containsEntry("prometheus.io/scrape", "true").containsEntry("prometheus.io/port", "9901")
                 .containsEntry("prometheus.io/path", "/metrics");
     }
 

@@ -132,7 +132,7 @@ class ObservabilityIT {
     @Test
     void promtool_accepts_the_live_metrics_exposition() {
         POD.ambassador("/images/latest");
-        String exposition = POD.ambassador("/metrics").body();
+        String exposition = POD.admin("/metrics").body();
 
         var lint = prometheus.promtool(exposition, "check", "metrics");
 

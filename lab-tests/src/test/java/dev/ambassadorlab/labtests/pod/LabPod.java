@@ -48,7 +48,9 @@ public final class LabPod {
     public static final Map<String, String> AMBASSADOR_SETTINGS = Map.ofEntries(
             Map.entry("CAT_API_URL", "http://toxiproxy:8666"),
             Map.entry("CAT_API_KEY", API_KEY),
-            Map.entry("IMAGE_HOSTS", "toxiproxy"),
+            // The scenarios call the proxy from outside its container, to check it directly. Deployments keep the
+            // default (loopback only, where just the app reaches it); NetworkIT checks that default.
+            Map.entry("AMBASSADOR_BIND", "0.0.0.0"),
             Map.entry("ATTEMPT_TIMEOUT_MS", "1500"),
             Map.entry("REQUEST_DEADLINE_MS", "6000"),
             Map.entry("RETRY_MAX_RETRIES", "2"),
@@ -62,6 +64,10 @@ public final class LabPod {
             Map.entry("BREAKER_OPEN_MS", "2000"),
             Map.entry("BULKHEAD_MAX_CONCURRENT", "6"));
     public static final String IMAGES_DIR = "/images";
+    /** The ambassador's proxy, its admin endpoints, and the app (in the ambassador's network namespace). */
+    public static final int PROXY_PORT = 5001;
+    public static final int ADMIN_PORT = 9901;
+    public static final int APP_PORT = 5000;
     /** Where an app that should reach its ambassador through Toxiproxy is pointed. */
     public static final String AMBASSADOR_VIA_PROXY = "http://toxiproxy:8667";
     /** How long the tests wait for any answer: longer than every budget in the pod. */
@@ -101,8 +107,8 @@ public final class LabPod {
                 .withEnv(AMBASSADOR_SETTINGS)
                 .withEnv(variant.ambassadorSettings())
                 // The app shares this container's network, so its port is published here too, as in a pod.
-                .withExposedPorts(5001, 5000)
-                .waitingFor(Wait.forHttp("/health/ready").forPort(5001).withStartupTimeout(Duration.ofSeconds(60)));
+                .withExposedPorts(PROXY_PORT, ADMIN_PORT, APP_PORT)
+                .waitingFor(Wait.forHttp("/health/ready").forPort(ADMIN_PORT).withStartupTimeout(Duration.ofSeconds(60)));
         return withOverlay(container, variant.ambassadorOverlay(), "ambassador", "dev.ambassadorlab.ambassador.AmbassadorMain");
     }
 
@@ -113,6 +119,24 @@ public final class LabPod {
                 .withEnv(variant.appSettings())
                 .waitingFor(Wait.forLogMessage(".*App listening.*\\n", 1).withStartupTimeout(Duration.ofSeconds(60)));
         return withOverlay(container, variant.appOverlay(), "app", "dev.ambassadorlab.app.AppMain");
+    }
+
+    /**
+     * Another ambassador on the pod's network, from the same image and with the pod's settings plus these, not yet
+     * started: for a scenario that needs the container itself changed (a full disk).
+     */
+    public GenericContainer<?> extraAmbassador(Map<String, String> settings) {
+        return new GenericContainer<>(ambassadorImage)
+                .withNetwork(network)
+                .withEnv(AMBASSADOR_SETTINGS)
+                .withEnv(settings)
+                .withExposedPorts(ADMIN_PORT)
+                .waitingFor(Wait.forHttp("/health/live").forPort(ADMIN_PORT).withStartupTimeout(Duration.ofSeconds(60)));
+    }
+
+    /** Runs a command in the ambassador's container and returns what it printed. */
+    public String execInAmbassador(String... command) {
+        return exec(command);
     }
 
     /** Puts an overlay jar first on the service's class path, so its classes replace the finished ones. */
@@ -177,7 +201,7 @@ public final class LabPod {
 
     private void createProxies() throws IOException {
         catApiProxy = toxiproxyClient.createProxy("cat-api", "0.0.0.0:8666", "wiremock:8080");
-        ambassadorProxy = toxiproxyClient.createProxy("ambassador", "0.0.0.0:8667", "pod:5001");
+        ambassadorProxy = toxiproxyClient.createProxy("ambassador", "0.0.0.0:8667", "pod:" + PROXY_PORT);
     }
 
     /** Runs the services as the variant says, restarting only what changes (the app whenever the ambassador does). */
@@ -237,9 +261,12 @@ public final class LabPod {
                 * Double.parseDouble(settings.get("RETRY_BUDGET_WINDOW_MS")) / 1000;
         await("the retry budget back to its floor").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .until(() -> metrics().value("ambassador_retry_budget_remaining") >= budgetFloor);
+        // Through the app when the proxy listens on the pod's loopback only (the app forwards both headers).
+        boolean proxyOpen = "0.0.0.0".equals(settings.get("AMBASSADOR_BIND"));
         await("the upstream answering and the breakers closed").atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(250)).until(() -> {
-                    Answer answer = ambassador("/images/latest", "X-Ambassador-Max-Retries", "0", "Cache-Control", "no-cache");
+                    String[] fresh = {"X-Ambassador-Max-Retries", "0", "Cache-Control", "no-cache"};
+                    Answer answer = proxyOpen ? ambassador("/images/latest", fresh) : app("/images/latest", fresh);
                     return answer.status() == 200 && metrics().max("ambassador_circuit_breaker_state") == 0;
                 });
         wireMockAdmin.resetRequests();
@@ -261,7 +288,12 @@ public final class LabPod {
     }
 
     public Metrics metrics() {
-        return Metrics.parse(ambassador("/metrics").body());
+        return Metrics.parse(admin("/metrics").body());
+    }
+
+    /** The ambassador's admin port: /metrics and /health/*. */
+    public Answer admin(String path, String... headers) {
+        return get(adminUrl(path), headers);
     }
 
     public WireMock catApiMock() {
@@ -314,11 +346,15 @@ public final class LabPod {
     }
 
     public String ambassadorUrl(String path) {
-        return "http://" + ambassador.getHost() + ":" + ambassador.getMappedPort(5001) + path;
+        return "http://" + ambassador.getHost() + ":" + ambassador.getMappedPort(PROXY_PORT) + path;
+    }
+
+    public String adminUrl(String path) {
+        return "http://" + ambassador.getHost() + ":" + ambassador.getMappedPort(ADMIN_PORT) + path;
     }
 
     public String appUrl(String path) {
-        return "http://" + ambassador.getHost() + ":" + ambassador.getMappedPort(5000) + path;
+        return "http://" + ambassador.getHost() + ":" + ambassador.getMappedPort(APP_PORT) + path;
     }
 
     /** Sends a request; an answer that does not come within {@link #CALLER_PATIENCE} is status 0. */

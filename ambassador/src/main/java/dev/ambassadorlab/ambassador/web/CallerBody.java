@@ -1,0 +1,74 @@
+package dev.ambassadorlab.ambassador.web;
+
+import dev.ambassadorlab.ambassador.AmbassadorException;
+import io.javalin.http.Context;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads a caller's request body before any upstream work starts: at most the size cap, and only until the caller's
+ * deadline. A caller that sends slowly then holds one server thread for its own deadline at most, and never a
+ * bulkhead permit that other callers need.
+ */
+final class CallerBody {
+    /** Interrupts a read that runs past its deadline; Jetty's blocking read ends with an InterruptedIOException. */
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "caller-body-deadline");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private CallerBody() {
+    }
+
+    static byte[] read(Context ctx, long cap, RequestContext caller) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > cap) throw tooLarge(cap);
+        if (declared == 0) return new byte[0];
+        var reading = new Reading(Thread.currentThread());
+        var deadline = DEADLINES.schedule(reading::interruptUnlessDone, caller.remaining().toNanos(), TimeUnit.NANOSECONDS);
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cap + 1));
+            if (body.length > cap) throw tooLarge(cap);
+            return body;
+        } catch (InterruptedIOException tooSlow) {
+            throw AmbassadorException.clientError(408, "request_timeout", "the request body did not arrive within the "
+                    + "deadline (" + caller.elapsed().toMillis() + " ms); send it faster or in one piece");
+        } catch (IOException broken) {
+            throw AmbassadorException.clientError(400, "bad_request_body", "the request body could not be read: "
+                    + broken.getMessage());
+        } finally {
+            deadline.cancel(false);
+            reading.finish();
+        }
+    }
+
+    private static AmbassadorException tooLarge(long cap) {
+        return AmbassadorException.clientError(413, "body_too_large", "the request body is larger than " + cap
+                + " bytes (IMAGE_MAX_BYTES), the most the ambassador forwards");
+    }
+
+    /** Makes sure the deadline's interrupt cannot land after the read is over, on whatever the thread does next. */
+    private static final class Reading {
+        private final Thread reader;
+        private boolean done;
+
+        Reading(Thread reader) {
+            this.reader = reader;
+        }
+
+        synchronized void interruptUnlessDone() {
+            if (!done) reader.interrupt();
+        }
+
+        synchronized void finish() {
+            done = true;
+            Thread.interrupted(); // clears an interrupt that came in time but was not seen by the read
+        }
+    }
+}
