@@ -1,19 +1,23 @@
 package dev.ambassadorlab.app;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import okhttp3.ConnectionPool;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The app's only way out: a plain HTTP call to the ambassador on localhost. No retries, no keys, no breaker: the
@@ -26,41 +30,46 @@ public final class AmbassadorClient {
     /** Headers from the ambassador's answer the app passes back to its caller. */
     static final List<String> RETURNED = List.of("Retry-After", "X-Ambassador-Stale", "Cache-Control");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http;
-    private final URI base;
+    private final OkHttpClient http;
+    private final HttpUrl base;
+    /** The few URLs the app calls, parsed once: parsing a URL (its host above all) costs more than it seems. */
+    private final Map<String, HttpUrl> urls = new ConcurrentHashMap<>();
     private final Duration timeout;
 
     public AmbassadorClient(URI base, Duration timeout) {
-        this.base = base;
+        this.base = HttpUrl.get(base);
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
+        // One client, its connections kept open between calls: a blocking call on the caller's own thread is the
+        // cheapest way across localhost. Idle connections are dropped before the ambassador's server would drop them
+        // (30 s). When a kept connection turns out dead (the ambassador restarted), OkHttp sends the GET again on a
+        // new one: the request never arrived, so that is not a retry, which stays the ambassador's business.
+        this.http = new OkHttpClient.Builder()
                 .connectTimeout(timeout.compareTo(Duration.ofSeconds(2)) < 0 ? timeout : Duration.ofSeconds(2))
+                .callTimeout(timeout)
+                .readTimeout(Duration.ZERO)
+                .connectionPool(new ConnectionPool(64, 20, TimeUnit.SECONDS))
+                .retryOnConnectionFailure(true)
+                .followRedirects(false)
                 .build();
     }
 
     /** The ambassador's answer to a GET, or a JSON error (502 or 504) saying why there is none. */
     public Answer get(String path, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).GET()
+        Request.Builder request = new Request.Builder().url(urls.computeIfAbsent(path, base::resolve))
                 .header("Accept", "application/json");
         headers.forEach(request::header);
-        HttpResponse<String> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (HttpConnectTimeoutException | ConnectException down) {
+        try (Response response = http.newCall(request.build()).execute()) {
+            return Answer.relay(response);
+        } catch (ConnectException down) {
             return Answer.error(502, "ambassador_unreachable", "could not connect to the ambassador at " + base
                     + "; is it running? (./lab up starts it, AMBASSADOR_URL says where it is)");
-        } catch (HttpTimeoutException slow) {
+        } catch (InterruptedIOException slow) {
             return Answer.error(504, "ambassador_timeout", "the ambassador at " + base + " did not answer within "
                     + timeout.toMillis() + " ms (AMBASSADOR_TIMEOUT_MS)");
         } catch (IOException broken) {
             return Answer.error(502, "ambassador_failed", "the connection to the ambassador at " + base
                     + " failed: " + broken.getClass().getSimpleName());
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            return Answer.error(503, "shutting_down", "the app is stopping");
         }
-        return Answer.relay(response);
     }
 
     /** What the app answers its caller: a status, a JSON body and the headers worth passing on. */
@@ -78,20 +87,28 @@ public final class AmbassadorClient {
         }
 
         /** Passes the ambassador's JSON through as it is; anything that is not JSON becomes a 502. */
-        static Answer relay(HttpResponse<String> response) {
-            String type = response.headers().firstValue("Content-Type").orElse("(none)");
-            if (!type.toLowerCase().startsWith("application/json") || !isJson(response.body())) {
-                return error(502, "ambassador_bad_answer", "the ambassador answered " + response.statusCode()
+        static Answer relay(Response response) throws IOException {
+            String type = response.header("Content-Type", "(none)");
+            String body = response.body().string();
+            if (!type.toLowerCase().startsWith("application/json") || !isJson(body)) {
+                return error(502, "ambassador_bad_answer", "the ambassador answered " + response.code()
                         + " with " + type + " that is not JSON");
             }
             Map<String, String> headers = new LinkedHashMap<>();
-            for (String name : RETURNED) response.headers().firstValue(name).ifPresent(value -> headers.put(name, value));
-            return new Answer(response.statusCode(), response.body(), headers);
+            for (String name : RETURNED) {
+                String value = response.header(name);
+                if (value != null) headers.put(name, value);
+            }
+            return new Answer(response.code(), body, headers);
         }
 
+        /** True for one well-formed JSON value, checked token by token without building it. */
         private static boolean isJson(String body) {
-            try {
-                return body != null && !body.isBlank() && JSON.readTree(body) != null;
+            if (body == null || body.isBlank()) return false;
+            try (JsonParser parser = JSON.getFactory().createParser(body)) {
+                if (parser.nextToken() == null) return false;
+                parser.skipChildren();
+                return parser.nextToken() == null;
             } catch (IOException notJson) {
                 return false;
             }

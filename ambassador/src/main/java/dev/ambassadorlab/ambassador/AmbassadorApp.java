@@ -69,12 +69,13 @@ public final class AmbassadorApp {
         var images = new CatImageService(upstream, config.catApiUrl(), new ImageHostAllowlist(config.imageOrigins()),
                 store, config.imageMaxBytes(), metrics);
         var fallback = new StaleImageFallback(config.fallbackEnabled(), metrics);
-        var bulkhead = new UpstreamBulkhead(config.bulkheadMaxConcurrent(), metrics);
-        var passthrough = new PassthroughRoute(upstream, config.catApiUrl(), config.apiKey(), config.imageMaxBytes());
+        var bulkhead = new UpstreamBulkhead(config.bulkheadMaxConcurrent(), config.bulkheadMaxWait(), metrics);
+        var passthrough = new PassthroughRoute(upstream, config.catApiUrl(), config.apiKey(), config.answerMaxBytes());
         var requestLog = new RequestLog(metrics, accessLog);
 
         Javalin proxy = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
+            javalin.jetty.threadPool = ServerThreads.pool("ambassador-proxy", config.serverMaxThreads());
             javalin.requestLogger.http(requestLog::finished);
 
             javalin.routes.before(ctx -> {
@@ -109,6 +110,7 @@ public final class AmbassadorApp {
 
         Javalin admin = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
+            javalin.jetty.threadPool = ServerThreads.pool("ambassador-admin", ServerThreads.ADMIN_MAX_THREADS);
             javalin.routes.get("/metrics", ctx -> ctx.contentType(metrics.contentType()).result(metrics.scrape()));
             javalin.routes.get("/health", AmbassadorApp::live);
             javalin.routes.get("/health/live", AmbassadorApp::live);

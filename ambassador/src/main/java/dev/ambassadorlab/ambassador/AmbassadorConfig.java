@@ -27,6 +27,7 @@ public record AmbassadorConfig(
         Path imagesDir,
         List<Origin> imageOrigins,
         long imageMaxBytes,
+        long answerMaxBytes,
         Duration connectTimeout,
         Duration attemptTimeout,
         Duration requestDeadline,
@@ -40,6 +41,8 @@ public record AmbassadorConfig(
         int breakerFailureThreshold,
         Duration breakerOpenDuration,
         int bulkheadMaxConcurrent,
+        Duration bulkheadMaxWait,
+        int serverMaxThreads,
         boolean fallbackEnabled) {
 
     /** The Cat API's image CDN: where its search answers point. */
@@ -60,6 +63,7 @@ public record AmbassadorConfig(
                 env.path("IMAGES_DIR", "images"),
                 imageOrigins(env, catApiUrl),
                 env.longNumber("IMAGE_MAX_BYTES", 5L * 1024 * 1024, 1024, 100L * 1024 * 1024),
+                env.longNumber("ANSWER_MAX_BYTES", 1024 * 1024, 1024, 16L * 1024 * 1024),
                 env.millis("CONNECT_TIMEOUT_MS", 1_000, 10, 60_000),
                 env.millis("ATTEMPT_TIMEOUT_MS", 2_000, 10, 120_000),
                 env.millis("REQUEST_DEADLINE_MS", 6_000, 10, 300_000),
@@ -73,6 +77,8 @@ public record AmbassadorConfig(
                 env.wholeNumber("BREAKER_FAILURE_THRESHOLD", 5, 1, 1_000),
                 env.millis("BREAKER_OPEN_MS", 10_000, 10, 600_000),
                 env.wholeNumber("BULKHEAD_MAX_CONCURRENT", 16, 1, 10_000),
+                env.millis("BULKHEAD_MAX_WAIT_MS", 500, 0, 60_000),
+                env.wholeNumber("SERVER_MAX_THREADS", 32, 4, 10_000),
                 env.flag("FALLBACK_ENABLED", true));
         if (config.retryBaseDelay.compareTo(config.retryMaxDelay) > 0) {
             env.problem("RETRY_BASE_DELAY_MS (" + config.retryBaseDelay.toMillis() + ") is larger than RETRY_MAX_DELAY_MS ("
@@ -81,6 +87,11 @@ public record AmbassadorConfig(
         if (config.attemptTimeout.compareTo(config.requestDeadline) > 0) {
             env.problem("ATTEMPT_TIMEOUT_MS (" + config.attemptTimeout.toMillis() + ") is longer than REQUEST_DEADLINE_MS ("
                     + config.requestDeadline.toMillis() + "): one attempt must fit inside the overall deadline");
+        }
+        if (config.serverMaxThreads < config.bulkheadMaxConcurrent) {
+            env.problem("SERVER_MAX_THREADS (" + config.serverMaxThreads + ") is lower than BULKHEAD_MAX_CONCURRENT ("
+                    + config.bulkheadMaxConcurrent + "): every request at work upstream needs a server thread; raise "
+                    + "SERVER_MAX_THREADS to at least that");
         }
         if (config.port != 0 && config.port == config.adminPort) {
             env.problem("AMBASSADOR_PORT and ADMIN_PORT are both " + config.port + ": the proxy and the admin endpoints "

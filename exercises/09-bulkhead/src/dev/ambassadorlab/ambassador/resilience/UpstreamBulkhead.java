@@ -9,26 +9,31 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * Caps how many requests may work against the upstream at once. There is no queue: a caller beyond the cap hears
- * "503, try again in a second" at once, instead of waiting in line while its own deadline runs out and threads pile up.
+ * Caps how many requests may work against the upstream at once, with a short wait for a permit. While the upstream
+ * is healthy, permits come back within milliseconds and no caller is turned away, however many arrive; when it is slow
+ * or failing, permits stay taken, the wait runs out, and the excess hears "503, try again in a second" instead of
+ * piling up threads while its own deadline runs out.
  */
 public final class UpstreamBulkhead {
     private final Bulkhead<Object> bulkhead;
     private final int limit;
+    private final Duration maxWait;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AmbassadorMetrics metrics;
 
-    public UpstreamBulkhead(int limit, AmbassadorMetrics metrics) {
-        this.bulkhead = Bulkhead.of(limit);
+    public UpstreamBulkhead(int limit, Duration maxWait, AmbassadorMetrics metrics) {
+        // At most `limit` requests at work upstream; others may wait up to `maxWait` for one of them to finish.
+        this.bulkhead = Bulkhead.builder(limit).withMaxWaitTime(maxWait).build();
         this.limit = limit;
+        this.maxWait = maxWait;
         this.metrics = metrics;
         metrics.watchBulkhead(inFlight::get, limit);
     }
 
     public <T> T run(Supplier<T> work) {
-        // TODO(09): take a permit without waiting (bulkhead.tryAcquirePermit()). When there is none, count the
-        //  rejection and refuse at once: a 503 "overloaded" (AmbassadorException.unavailable) with a Retry-After
-        //  of one second. Give the permit back when the work is done, whatever happens.
+        // TODO(09): take a permit, waiting at most maxWait for one. When none came, count the rejection and refuse:
+        //  a 503 "overloaded" with a Retry-After of one second. Give the permit back when the work is done, whatever
+        //  happens.
         inFlight.incrementAndGet();
         try {
             return work.get();

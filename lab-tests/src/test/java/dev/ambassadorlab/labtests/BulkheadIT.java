@@ -12,7 +12,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Exercise 09: a cap on concurrent upstream work; the excess is refused at once. */
+/** Exercise 09: a cap on concurrent upstream work; when the upstream is slow, the excess is refused after a short wait. */
 @Tag("exercise-09")
 class BulkheadIT extends ChaosTest {
     private static final int BULKHEAD = Integer.parseInt(LabPod.AMBASSADOR_SETTINGS.get("BULKHEAD_MAX_CONCURRENT"));
@@ -30,7 +30,7 @@ class BulkheadIT extends ChaosTest {
         // Then exactly the excess is refused, quickly, and the others get their cat
         List<Answer> refused = answers.stream().filter(answer -> answer.status() == 503).toList();
         assertThat(refused).withFailMessage("%d callers at once with BULKHEAD_MAX_CONCURRENT=%d: expected %d fast 503 "
-                + "\"overloaded\" refusals; got %d; does run() refuse when bulkhead.tryAcquirePermit() fails?",
+                + "\"overloaded\" refusals; got %d; does run() refuse when no permit came within the wait?",
                 BULKHEAD + extra, BULKHEAD, extra, refused.size()).hasSize(extra);
         assertThat(refused).allSatisfy(answer -> {
             assertThat(answer.error()).isEqualTo("overloaded");

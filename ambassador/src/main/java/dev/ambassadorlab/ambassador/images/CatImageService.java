@@ -13,6 +13,7 @@ import okhttp3.HttpUrl;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -53,13 +54,24 @@ public final class CatImageService {
         // share one breaker and one metric label, so what the ambassador keeps per upstream stays bounded.
         String imageUpstream = allowlist.allowing(url).map(Origin::label).orElse(Origin.of(url).label());
 
-        UpstreamResponse image = upstream.call(UpstreamRequest.get(url, imageUpstream, imageMaxBytes), caller);
+        // The image streams to a temporary file (one per attempt), so memory holds only its first bytes, however large.
+        AtomicReference<ImageStore.Incoming> download = new AtomicReference<>();
+        UpstreamResponse image = upstream.call(UpstreamRequest.download(url, imageUpstream, imageMaxBytes, () -> {
+            ImageStore.Incoming incoming = store.incoming();
+            download.set(incoming);
+            return incoming;
+        }), caller);
         if (!image.isSuccessful()) throw upstream.rejected(image, "the image download", caller);
-        ImageFormat format = ImageFormat.verify(image.contentType(), image.body());
-
-        Path saved = store.save(id, format, image.body());
+        ImageFormat format;
+        try {
+            format = ImageFormat.verify(image.contentType(), image.body());
+        } catch (RuntimeException notAnImage) {
+            download.get().discard();
+            throw notAnImage;
+        }
+        Path saved = store.commit(download.get(), id, format);
         metrics.imageSaved();
-        return new ImageResult(id.value(), url.toString(), hit.width(), hit.height(), image.body().length,
+        return new ImageResult(id.value(), url.toString(), hit.width(), hit.height(), image.size(),
                 saved.getFileName().toString(), false, null, saved);
     }
 

@@ -2,16 +2,22 @@ package dev.ambassadorlab.ambassador.images;
 
 import dev.ambassadorlab.ambassador.AmbassadorException;
 import dev.ambassadorlab.ambassador.security.ImageId;
+import dev.ambassadorlab.ambassador.upstream.BodySink;
+import okio.Buffer;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.ToLongFunction;
 
 /**
@@ -21,6 +27,7 @@ import java.util.function.ToLongFunction;
 public final class ImageStore {
     private static final String TEMP_PREFIX = ".incoming-";
     private static final String TEMP_SUFFIX = ".part";
+    private static final Set<PosixFilePermission> READABLE_BY_ALL = PosixFilePermissions.fromString("rw-r--r--");
     private final Path dir;
     private final ToLongFunction<Path> usableSpace;
 
@@ -44,28 +51,96 @@ public final class ImageStore {
         }
     }
 
+    /** Saves bytes already in memory: a new file, written and made durable, then moved into place. */
     public Path save(ImageId id, ImageFormat format, byte[] bytes) {
+        Incoming incoming = incoming();
+        incoming.write(new Buffer().write(bytes));
+        incoming.finish();
+        return commit(incoming, id, format);
+    }
+
+    /** A new temporary file in IMAGES_DIR for a download to stream into; nothing else sees it until {@link #commit}. */
+    public Incoming incoming() {
+        // A fresh name per file: Files.createTempFile would draw it from a SecureRandom shared by every thread.
+        Path temp = dir.resolve(TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX);
+        try {
+            FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            try {
+                makeReadable(temp);
+            } catch (IOException | RuntimeException failed) {
+                channel.close();
+                deleteQuietly(temp);
+                throw failed;
+            }
+            return new Incoming(temp, channel);
+        } catch (IOException failed) {
+            throw storageError(failed);
+        }
+    }
+
+    /** Moves a finished download into place as "{id}.{ext}", replacing an older copy in one step. */
+    public Path commit(Incoming incoming, ImageId id, ImageFormat format) {
         Path target = dir.resolve(id.value() + "." + format.extension()).normalize();
         if (!dir.equals(target.getParent())) {
             // ImageId already forbids this; the check stays so that a future change to ImageId cannot escape the dir.
+            incoming.discard();
             throw new IllegalArgumentException("image id " + id + " would be saved outside IMAGES_DIR");
         }
-        Path temp = null;
         try {
-            temp = Files.createTempFile(dir, TEMP_PREFIX, TEMP_SUFFIX);
-            makeReadable(temp);
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) channel.write(buffer);
-                channel.force(true);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(incoming.temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return target;
         } catch (IOException failed) {
+            incoming.discard();
+            throw storageError(failed);
+        }
+    }
+
+    private AmbassadorException storageError(IOException failed) {
+        return AmbassadorException.storage("the image could not be saved in IMAGES_DIR=\"" + dir + "\" ("
+                + failed.getClass().getSimpleName() + ": " + failed.getMessage()
+                + "); check that the directory is writable and the disk has room");
+    }
+
+    /** A download on its way to disk: written as it arrives, flushed to disk when complete, or removed. */
+    public final class Incoming implements BodySink {
+        private final Path temp;
+        private final FileChannel channel;
+        private final OutputStream out;
+
+        private Incoming(Path temp, FileChannel channel) {
+            this.temp = temp;
+            this.channel = channel;
+            this.out = Channels.newOutputStream(channel);
+        }
+
+        @Override
+        public void write(Buffer chunk) {
+            try {
+                chunk.writeTo(out);
+            } catch (IOException failed) {
+                discard();
+                throw storageError(failed);
+            }
+        }
+
+        @Override
+        public void finish() {
+            try (channel) {
+                channel.force(true);
+            } catch (IOException failed) {
+                discard();
+                throw storageError(failed);
+            }
+        }
+
+        @Override
+        public void discard() {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // the file goes anyway
+            }
             deleteQuietly(temp);
-            throw AmbassadorException.storage("the image could not be saved in IMAGES_DIR=\"" + dir + "\" ("
-                    + failed.getClass().getSimpleName() + ": " + failed.getMessage()
-                    + "); check that the directory is writable and the disk has room");
         }
     }
 
@@ -100,12 +175,11 @@ public final class ImageStore {
     /** Temporary files start private (0600); a saved image is meant to be read by other processes, like any download. */
     private static void makeReadable(Path file) throws IOException {
         if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+            Files.setPosixFilePermissions(file, READABLE_BY_ALL);
         }
     }
 
     private static void deleteQuietly(Path temp) {
-        if (temp == null) return;
         try {
             Files.deleteIfExists(temp);
         } catch (IOException ignored) {

@@ -4,6 +4,7 @@ import dev.ambassadorlab.ambassador.AmbassadorConfig;
 import dev.ambassadorlab.ambassador.security.ApiKeyInjector;
 import dev.ambassadorlab.ambassador.web.CallerHeaders;
 import okhttp3.Call;
+import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -15,7 +16,10 @@ import okio.Buffer;
 import okio.BufferedSource;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The one OkHttp client for every upstream. OkHttp's own retry on connection failure is off, redirects are not
@@ -26,21 +30,34 @@ import java.util.Set;
 public final class UpstreamClients {
     private static final Set<String> BODY_REQUIRED = Set.of("POST", "PUT", "PATCH");
     private static final Set<String> BODY_FORBIDDEN = Set.of("GET", "HEAD");
+    /** How much of a download is kept in memory: enough for any image type's magic bytes. */
+    private static final int HEAD_BYTES = 16;
     private final OkHttpClient client;
 
     public UpstreamClients(AmbassadorConfig config, SelfCallGuard selfCallGuard) {
-        this.client = new OkHttpClient.Builder()
-                .connectTimeout(config.connectTimeout())
-                // A backstop only: Failsafe's attempt timeout and deadline cancel a slow call long before this.
-                .readTimeout(config.requestDeadline().plusSeconds(1))
-                .writeTimeout(config.requestDeadline().plusSeconds(1))
-                .retryOnConnectionFailure(false)
-                .followRedirects(false)
-                .followSslRedirects(false)
+        this.client = baseBuilder(config)
                 .addInterceptor(new ApiKeyInjector(config.apiKey(), HttpUrl.get(config.catApiUrl())))
                 .addNetworkInterceptor(selfCallGuard)
                 .addNetworkInterceptor(new OneSendPerAttempt())
                 .build();
+    }
+
+    /** The client's settings without the ambassador's interceptors: the bench's bare proxy uses them too. */
+    public static OkHttpClient.Builder baseBuilder(AmbassadorConfig config) {
+        return new OkHttpClient.Builder()
+                .connectTimeout(config.connectTimeout())
+                // No read or write timeout: Failsafe's attempt timeout and deadline cancel a slow call (closing its
+                // socket), and OkHttp's own would put every socket read through its timeout watchdog thread.
+                .readTimeout(Duration.ZERO)
+                .writeTimeout(Duration.ZERO)
+                // Enough idle connections for every concurrent call (with OkHttp's default of 5, calls beyond the fifth
+                // open a new connection each time), dropped after 20 s idle: upstreams close idle connections after
+                // 60 s or so (nginx, load balancers), and OkHttp does not re-check a pooled connection before a GET,
+                // so an older one would fail the first call after a pause, and a burst of them would open the breaker.
+                .connectionPool(new ConnectionPool(Math.max(32, 2 * config.bulkheadMaxConcurrent()), 20, TimeUnit.SECONDS))
+                .retryOnConnectionFailure(false)
+                .followRedirects(false)
+                .followSslRedirects(false);
     }
 
     /** Prepares one attempt; nothing is sent until {@link #read} executes it. */
@@ -62,8 +79,9 @@ public final class UpstreamClients {
     }
 
     /**
-     * Executes the call and reads the whole body within the request's size cap. An I/O failure after the headers
-     * arrived means the answer was cut short: it is reported as a {@link TruncatedBodyException}.
+     * Executes the call and reads the whole body within the request's size cap: into memory, or for a download into
+     * a fresh sink (an error answer to a download is not read at all). An I/O failure after the headers arrived means
+     * the answer was cut short: it is reported as a {@link TruncatedBodyException}.
      */
     public UpstreamResponse read(Call call, UpstreamRequest request) throws IOException {
         long cap = request.maxResponseBytes();
@@ -71,24 +89,58 @@ public final class UpstreamClients {
             ResponseBody body = response.body();
             long declared = body.contentLength();
             boolean hasBody = !request.method().equals("HEAD");
+            if (request.download() != null && !response.isSuccessful()) {
+                return new UpstreamResponse(response.code(), response.headers(), new byte[0]);
+            }
             if (hasBody && declared > cap) {
                 throw new BodyTooLargeException("the answer declares " + declared + " bytes, over the cap of " + cap);
             }
+            if (request.download() != null) return download(call, response, cap, declared, request.download().get());
             Buffer buffer = new Buffer();
+            readWithin(call, body.source(), buffer, hasBody ? cap : -1, declared, chunk -> { });
+            return new UpstreamResponse(response.code(), response.headers(), buffer.readByteArray());
+        }
+    }
+
+    private static UpstreamResponse download(Call call, Response response, long cap, long declared, BodySink sink)
+            throws IOException {
+        boolean kept = false;
+        try {
+            Buffer head = new Buffer();
+            Buffer chunk = new Buffer();
+            long size = readWithin(call, response.body().source(), chunk, cap, declared, arrived -> {
+                if (head.size() < HEAD_BYTES) arrived.copyTo(head, 0, Math.min(HEAD_BYTES - head.size(), arrived.size()));
+                sink.write(arrived);
+            });
+            sink.finish();
+            kept = true;
+            return new UpstreamResponse(response.code(), response.headers(), head.readByteArray(), size);
+        } finally {
+            if (!kept) sink.discard();
+        }
+    }
+
+    /**
+     * Reads the source to its end, 64 KB at a time, handing each chunk on; refuses more than {@code cap} bytes (no
+     * cap when negative: a HEAD answer has no body). Returns how many bytes there were.
+     */
+    private static long readWithin(Call call, BufferedSource source, Buffer chunk, long cap, long declared,
+                                   Consumer<Buffer> onChunk) throws IOException {
+        if (cap < 0) return 0;
+        long total = 0;
+        while (true) {
+            long read;
             try {
-                BufferedSource source = body.source();
-                while (hasBody && buffer.size() <= cap && source.read(buffer, 64 * 1024) != -1) {
-                    // keep reading until the end of the body or one byte past the cap
-                }
+                read = source.read(chunk, 64 * 1024);
             } catch (IOException cut) {
                 if (call.isCanceled()) throw cut;
-                throw new TruncatedBodyException("the connection ended after " + buffer.size() + " bytes of the answer"
+                throw new TruncatedBodyException("the connection ended after " + total + " bytes of the answer"
                         + (declared >= 0 ? " (" + declared + " announced)" : ""), cut);
             }
-            if (buffer.size() > cap) {
-                throw new BodyTooLargeException("the answer is larger than the cap of " + cap + " bytes");
-            }
-            return new UpstreamResponse(response.code(), response.headers(), buffer.readByteArray());
+            if (read == -1) return total;
+            total += read;
+            if (total > cap) throw new BodyTooLargeException("the answer is larger than the cap of " + cap + " bytes");
+            onChunk.accept(chunk);
         }
     }
 }

@@ -4,6 +4,7 @@ import okhttp3.Headers;
 import okhttp3.HttpUrl;
 
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * One request the ambassador sends upstream, with what the policies need to know about it: which upstream it is
@@ -12,14 +13,20 @@ import java.util.Set;
  *
  * @param upstream the allowed origin the URL falls under, as "host:port": a bounded set, fixed by the configuration
  * @param body     null for requests without a body
+ * @param download null to read the answer into memory; otherwise where each attempt's successful answer is streamed
  */
 public record UpstreamRequest(String method, HttpUrl url, String upstream, Headers headers, byte[] body,
-                              String contentType, long maxResponseBytes) {
+                              String contentType, long maxResponseBytes, Supplier<BodySink> download) {
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     public static UpstreamRequest get(HttpUrl url, String upstream, long maxResponseBytes) {
-        return new UpstreamRequest("GET", url, upstream, Headers.of(), null, null, maxResponseBytes);
+        return new UpstreamRequest("GET", url, upstream, Headers.of(), null, null, maxResponseBytes, null);
+    }
+
+    /** A GET whose successful answer is streamed into a fresh sink per attempt rather than held in memory. */
+    public static UpstreamRequest download(HttpUrl url, String upstream, long maxResponseBytes, Supplier<BodySink> sinks) {
+        return new UpstreamRequest("GET", url, upstream, Headers.of(), null, null, maxResponseBytes, sinks);
     }
 
     /**

@@ -23,13 +23,16 @@ final class CallerBody {
         return thread;
     });
 
+    private static final byte[] NO_BODY = new byte[0];
+
     private CallerBody() {
     }
 
     static byte[] read(Context ctx, long cap, RequestContext caller) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > cap) throw tooLarge(cap);
-        if (declared == 0) return new byte[0];
+        // HTTP/1.1 has a body only with a Content-Length or a Transfer-Encoding (most GETs have neither).
+        if (declared == 0 || (declared < 0 && ctx.header("Transfer-Encoding") == null)) return NO_BODY;
         var reading = new Reading(Thread.currentThread());
         var deadline = DEADLINES.schedule(reading::interruptUnlessDone, caller.remaining().toNanos(), TimeUnit.NANOSECONDS);
         try (InputStream in = ctx.req().getInputStream()) {
@@ -50,7 +53,7 @@ final class CallerBody {
 
     private static AmbassadorException tooLarge(long cap) {
         return AmbassadorException.clientError(413, "body_too_large", "the request body is larger than " + cap
-                + " bytes (IMAGE_MAX_BYTES), the most the ambassador forwards");
+                + " bytes (ANSWER_MAX_BYTES), the most the ambassador forwards");
     }
 
     /** Makes sure the deadline's interrupt cannot land after the read is over, on whatever the thread does next. */

@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /** The request headers a caller can use to steer the ambassador, read and checked in one place. */
@@ -24,10 +25,21 @@ public final class CallerHeaders {
     private CallerHeaders() {
     }
 
-    /** The caller's X-Request-Id when it is a plain token, else a new UUID. */
+    /** The caller's X-Request-Id when it is a plain token, else a new random (version 4) UUID. */
     public static String requestId(Context ctx) {
         String given = ctx.header(REQUEST_ID);
-        return given != null && SAFE_REQUEST_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        return given != null && SAFE_REQUEST_ID.matcher(given).matches() ? given : newRequestId();
+    }
+
+    /**
+     * A request id only has to be unique, not unguessable: UUID.randomUUID() draws from a SecureRandom that every
+     * request thread would queue for.
+     */
+    static String newRequestId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = random.nextLong() & ~0xf000L | 0x4000L;                  // version 4
+        long low = random.nextLong() & 0x3fffffffffffffffL | 0x8000000000000000L; // IETF variant
+        return new UUID(high, low).toString();
     }
 
     /**

@@ -59,7 +59,7 @@ public final class PassthroughRoute {
         byte[] body = CallerBody.read(ctx, maxBytes, caller);
         // The method of the request line: ctx.method() would honour X-HTTP-Method-Override (refused before this).
         return new UpstreamRequest(ctx.req().getMethod(), url, catApiUpstream, headers.build(),
-                body.length == 0 ? null : body, ctx.contentType(), maxBytes);
+                body.length == 0 ? null : body, ctx.contentType(), maxBytes, null);
     }
 
     /** Sends the prepared request under the policies and relays the answer. */

@@ -1,14 +1,11 @@
 package dev.ambassadorlab.ambassador.web;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.ambassadorlab.ambassador.metrics.AmbassadorMetrics;
 import io.javalin.http.Context;
 
 import java.io.PrintStream;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -18,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RequestLog {
     public static final String CONTEXT_KEY = "ambassador.request";
     private static final String IN_FLIGHT_KEY = "ambassador.in-flight";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonStringEncoder JSON_STRING = JsonStringEncoder.getInstance();
     private final AmbassadorMetrics metrics;
     private final PrintStream out;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -43,21 +40,20 @@ public final class RequestLog {
         String status = statusLabel(ctx.statusCode(), request.servedStale());
         metrics.requestFinished(status, request.elapsed().toNanos() / 1e9);
 
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("ts", Instant.now().toString());
-        line.put("request_id", request.requestId());
-        line.put("method", ctx.method().name());
-        line.put("path", ctx.path());
-        line.put("status", ctx.statusCode());
-        line.put("outcome", status);
-        line.put("attempts", request.attempts());
-        line.put("retries", request.retries());
-        line.put("duration_ms", Math.round(request.elapsed().toNanos() / 1e6));
-        try {
-            out.println(JSON.writeValueAsString(line));
-        } catch (JsonProcessingException impossible) {
-            out.println("{\"request_id\":\"" + request.requestId() + "\",\"log_error\":true}");
-        }
+        // Written by hand, one print of one string per request: a map through Jackson cost more than the rest of the
+        // line's work. The request id is a plain token (CallerHeaders); the path is escaped like any JSON string.
+        var line = new StringBuilder(256)
+                .append("{\"ts\":\"").append(Instant.now())
+                .append("\",\"request_id\":\"").append(request.requestId())
+                .append("\",\"method\":\"").append(ctx.req().getMethod())
+                .append("\",\"path\":\"").append(JSON_STRING.quoteAsString(ctx.path()))
+                .append("\",\"status\":").append(ctx.statusCode())
+                .append(",\"outcome\":\"").append(status)
+                .append("\",\"attempts\":").append(request.attempts())
+                .append(",\"retries\":").append(request.retries())
+                .append(",\"duration_ms\":").append(Math.round(request.elapsed().toNanos() / 1e6))
+                .append("}\n");
+        out.print(line);
     }
 
     /** The {@code status} label of {@code ambassador_requests_total}: a class of outcome, not a raw code. */

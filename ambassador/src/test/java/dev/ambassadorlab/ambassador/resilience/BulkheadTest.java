@@ -10,8 +10,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
@@ -55,5 +59,30 @@ class BulkheadTest {
         assertThat(holders).allSatisfy(holder -> assertThat(holder.get(10, TimeUnit.SECONDS)).isEqualTo(200));
         assertThat(ambassador.metric("ambassador_bulkhead_rejections_total")).isEqualTo(1.0);
         assertThat(ambassador.metric("ambassador_bulkhead_in_flight")).isZero();
+    }
+
+    @Test
+    void withAHealthyUpstreamCallersBeyondTheCapWaitBrieflyAndNoneIsTurnedAway() throws Exception {
+        catApi.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                return request.getUrl().encodedPath().startsWith("/images") ? jpeg() : searchOn(catApi, "tabby");
+            }
+        });
+        var ambassador = pod.start("BULKHEAD_MAX_CONCURRENT", "2");
+        // Given a warm ambassador: a cold one's first requests take a while, and would hold their permits as long
+        for (int i = 0; i < 20; i++) assertThat(ambassador.get("/images/latest").status()).isEqualTo(200);
+        ExecutorService callers = Executors.newFixedThreadPool(12);
+        try {
+            // When six times as many callers as permits arrive together, over and over
+            List<Future<Integer>> answers = callers.invokeAll(IntStream.range(0, 60)
+                    .mapToObj(i -> (Callable<Integer>) () -> ambassador.get("/images/latest").status()).toList());
+
+            // Then each waits its turn for a permit, briefly, and gets its cat
+            for (Future<Integer> answer : answers) assertThat(answer.get()).isEqualTo(200);
+            assertThat(ambassador.metric("ambassador_bulkhead_rejections_total")).isZero();
+        } finally {
+            callers.shutdownNow();
+        }
     }
 }

@@ -111,7 +111,7 @@ class HostileCallerTest {
 
     @Test
     void aBodyOverTheCapIsA413BeforeAnythingIsSent() {
-        var ambassador = pod.start("IMAGE_MAX_BYTES", "1024");
+        var ambassador = pod.start("ANSWER_MAX_BYTES", "1024");
 
         var answer = ambassador.post("/v1/votes", "{\"pad\":\"" + "x".repeat(2000) + "\"}");
 

@@ -144,7 +144,7 @@ public final class LabPod {
                                                    String mainClass) {
         if (overlay == null) return container;
         return container.withCopyFileToContainer(MountableFile.forHostPath(overlay), "/opt/lab/overlay.jar")
-                .withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint("java", "-XX:+ExitOnOutOfMemoryError",
+                .withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint("java", "@jvm.options",
                         "-cp", "/opt/lab/overlay.jar:" + module + ".jar:lib/*", mainClass));
     }
 
@@ -181,6 +181,7 @@ public final class LabPod {
                 .withFileFromPath("Dockerfile", dir.resolve("Dockerfile"))
                 .withFileFromPath("target/" + module + ".jar", jar)
                 .withFileFromPath("target/lib", dir.resolve("target/lib"))
+                .withFileFromPath("jvm.options", dir.resolve("jvm.options"))
                 .withBuildArg("JRE_IMAGE", ImageChoice.instance().resolve(LabImages.jre()).asCanonicalNameString());
     }
 

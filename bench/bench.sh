@@ -1,0 +1,271 @@
+#!/usr/bin/env bash
+# ./lab bench [--quick] [--profile]: the ambassador under load, next to same-run baselines, on this machine.
+#
+# Starts a fast static upstream (nginx), nginx as a reverse proxy in front of it (the physical reference), a bare
+# Javalin + OkHttp proxy on the ambassador's own jars and server settings (the stack's ceiling), the ambassador and
+# the app with their container JVM flags, then loads each with wrk after a warm-up that lasts until the rate is steady.
+# Prints one table and writes it as JSON to target/bench/. Numbers move from machine to machine: read the ratios.
+# With --profile, a JFR recording of the ambassador during the /images/latest row at c=16, and its summary.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+quick=false profile=false
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick=true ;;
+    --profile) profile=true ;;
+    *) echo "bench: unknown option '$arg' (--quick, --profile)" >&2; exit 2 ;;
+  esac
+done
+if $quick; then window=3; row_seconds=5; warmup_max=45; else window=5; row_seconds=15; warmup_max=150; fi
+UPSTREAM_PORT=18080 NGINX_PROXY_PORT=18081 FLAKY_PORT=18082 BARE_PORT=18083
+AMBASSADOR_PORT=18001 ADMIN_PORT=18901 APP_PORT=18000
+out="$root/target/bench"
+work="$(mktemp -d)"
+chmod 755 "$work" # nginx's workers run as another user and must read the files
+pids=()
+
+say() { printf '%s\n' "$*"; }
+fail() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+
+cleanup() {
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  [ "${#pids[@]}" -gt 0 ] && kill "${pids[@]}" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$work"
+  [ -n "${images_dir:-}" ] && rm -rf "$images_dir"
+}
+trap cleanup EXIT
+
+need_tools() {
+  local missing=()
+  command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "Installing ${missing[*]} (Debian's packages)..."
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    fail "the bench needs ${missing[*]}: install them (Debian/Ubuntu: apt-get install wrk nginx-light; macOS: brew install wrk nginx)"
+  fi
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_for() { # NAME PORT PID
+  for _ in $(seq 1 300); do
+    port_open "$2" && return 0
+    kill -0 "$3" 2>/dev/null || fail "$1 stopped while starting; its log: $work/$1.log"
+    sleep 0.2
+  done
+  fail "$1 did not listen on $2 within 60 s; its log: $work/$1.log"
+}
+
+start() { # NAME PORT COMMAND...: starts a service in the background and waits until it listens
+  local name="$1" port="$2"; shift 2
+  "$@" >"$work/$name.log" 2>&1 &
+  pids+=("$!")
+  eval "pid_$name=$!"
+  wait_for "$name" "$port" "$!"
+}
+
+start_everything() {
+  mkdir -p "$work/www/images" "$work/tmp"
+  # The ambassador saves each image: on this kind of VM the root disk discards blocks on every unlink, which would
+  # make the bench measure the disk. IMAGES_DIR goes on tmpfs when there is one; the table says which.
+  if [ -d /dev/shm ] && [ -w /dev/shm ]; then images_dir="$(mktemp -d /dev/shm/ambassador-bench.XXXXXX)"; else images_dir="$work/images"; fi
+  images_fs="$(df -T "$images_dir" | awk 'NR == 2 {print $2}')"
+  cp "$root/mock-cat-api/wiremock/__files/images/tabby.jpg" "$work/www/images/tabby.jpg"
+  printf '[{"id":"tabby","url":"http://127.0.0.1:%s/images/tabby.jpg","width":400,"height":300}]' "$UPSTREAM_PORT" \
+    >"$work/www/search.json"
+  sed -e "s|@DIR@|$work|g" -e "s|@UPSTREAM_PORT@|$UPSTREAM_PORT|g" -e "s|@NGINX_PROXY_PORT@|$NGINX_PROXY_PORT|g" -e "s|@FLAKY_PORT@|$FLAKY_PORT|g" \
+    "$root/bench/nginx/nginx.conf" >"$work/nginx.conf"
+  local nginx; nginx="$(command -v nginx || echo /usr/sbin/nginx)"
+  "$nginx" -p "$work" -c "$work/nginx.conf" -e "$work/nginx-error.log" || fail "nginx did not start: $work/nginx-error.log"
+  for _ in $(seq 1 50); do port_open "$UPSTREAM_PORT" && break; sleep 0.1; done
+
+  # A stateful upstream for the recovery row: 503, 503, then 200, over and over (a WireMock scenario).
+  mkdir -p "$work/flaky/mappings"
+  for step in 1 2 3; do
+    local next=$((step % 3 + 1)) status=503; [ "$step" = 3 ] && status=200
+    printf '{"scenarioName":"flaky","requiredScenarioState":"%s","newScenarioState":"%s","request":{"method":"GET","url":"/v1/flaky"},"response":{"status":%s,"body":"{}"}}' \
+      "$([ "$step" = 1 ] && echo Started || echo "s$step")" "$([ "$next" = 1 ] && echo Started || echo "s$next")" "$status" \
+      >"$work/flaky/mappings/$step.json"
+  done
+  start flaky "$FLAKY_PORT" java -jar "$root/mock-cat-api/target/wiremock-standalone.jar" --port "$FLAKY_PORT" \
+    --bind-address 127.0.0.1 --root-dir "$work/flaky" --disable-banner --no-request-journal
+  export MALLOC_ARENA_MAX=2 # as the Dockerfiles set it
+  start bare "$BARE_PORT" java @"$root/ambassador/jvm.options" -jar "$root/bench/target/bare-proxy.jar" \
+    "http://127.0.0.1:$UPSTREAM_PORT" "$BARE_PORT"
+  start ambassador "$AMBASSADOR_PORT" env CAT_API_URL="http://127.0.0.1:$UPSTREAM_PORT" IMAGES_DIR="$images_dir" \
+    AMBASSADOR_PORT="$AMBASSADOR_PORT" ADMIN_PORT="$ADMIN_PORT" java @"$root/ambassador/jvm.options" -jar "$root/ambassador/target/ambassador.jar"
+  start app "$APP_PORT" env APP_PORT="$APP_PORT" AMBASSADOR_URL="http://127.0.0.1:$AMBASSADOR_PORT" \
+    java @"$root/app/jvm.options" -jar "$root/app/target/app.jar"
+}
+
+# A process and its children (nginx's workers), by PID.
+family() { local pid; for pid in "$@"; do echo "$pid"; pgrep -P "$pid" || true; done; }
+cpu_ticks() { local t=0 pid; for pid in $(family "$@"); do t=$((t + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done; echo "$t"; }
+rss_mb() { awk '/^VmRSS/ {printf "%d", $2 / 1024}' "/proc/$1/status"; }
+threads() { awk '/^Threads/ {print $2}' "/proc/$1/status"; }
+HZ="$(getconf CLK_TCK)"
+jvm_flags() { grep -v '^#' "$root/ambassador/jvm.options" | tr '\n' ' ' | sed 's/ *$//'; }
+
+# wrk_json CONCURRENCY SECONDS URL: one wrk run, its summary as one JSON line.
+wrk_json() {
+  local threads=2; [ "$1" -lt 2 ] && threads=1
+  wrk -t"$threads" -c"$1" -d"$2s" --timeout 10s -s "$root/bench/report.lua" "$3" | tail -n 1
+}
+field() { sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" <<<"$2"; }
+rate() { awk -v r="$(field requests "$1")" -v d="$(field duration_us "$1")" 'BEGIN {printf "%.0f", r / (d / 1e6)}'; }
+# Answers per second that were 2xx/3xx: a fast refusal is not throughput.
+ok_rate() { awk -v r="$(field requests "$1")" -v e="$(field non_2xx "$1")" -v d="$(field duration_us "$1")" 'BEGIN {printf "%.0f", (r - e) / (d / 1e6)}'; }
+
+# warm_up NAME URL: load at c=16 in windows until two windows in a row are within 5% of each other (and at least
+# three have run), or warmup_max seconds have passed. Records how long it took.
+declare -A warmed
+warm_up() {
+  local name="$1" url="$2" previous=0 current elapsed=0 windows=0 steady=false
+  while [ "$elapsed" -lt "$warmup_max" ]; do
+    current="$(rate "$(wrk_json 16 "$window" "$url")")"
+    elapsed=$((elapsed + window)); windows=$((windows + 1))
+    if [ "$windows" -ge 3 ] && [ "$previous" -gt 0 ] \
+        && awk -v a="$current" -v b="$previous" 'BEGIN {d = (a - b) / b; exit !(d < 0.05 && d > -0.05)}'; then
+      steady=true; break
+    fi
+    previous="$current"
+  done
+  warmed[$name]="$elapsed s ($windows windows of $window s$($steady || printf ', not steady yet'))"
+  say "  warmed up $name: ${warmed[$name]}, last $current req/s"
+}
+
+rows=()
+# measure WHAT CONCURRENCY URL PID...: one row of the table; CPU and RSS are read from the PIDs.
+measure() {
+  local what="$1" c="$2" url="$3"; shift 3
+  local before; before="$(cpu_ticks "$@")"
+  local json; json="$(wrk_json "$c" "$row_seconds" "$url")"
+  local ticks=$(( $(cpu_ticks "$@") - before ))
+  local requests; requests="$(field requests "$json")"
+  local cpu_us; cpu_us="$(awk -v t="$ticks" -v hz="$HZ" -v n="$requests" 'BEGIN {printf "%.0f", n ? t * 1e6 / hz / n : 0}')"
+  local rss=0 pid; for pid in $(family "$@"); do rss=$((rss + $(rss_mb "$pid"))); done
+  local row; row="$(printf '{"what":"%s","concurrency":%s,"rate":%s,"ok_rate":%s,"cpu_us_per_request":%s,"rss_mb":%s,%s' \
+    "$what" "$c" "$(rate "$json")" "$(ok_rate "$json")" "$cpu_us" "$rss" "${json#\{}")"
+  rows+=("$row")
+  printf '  %-44s c=%-4s %7s ok/s  p50 %6.1f ms  p99 %6.1f ms  non-2xx %s\n' "$what" "$c" "$(ok_rate "$json")" \
+    "$(awk -v u="$(field p50_us "$json")" 'BEGIN {print u / 1000}')" \
+    "$(awk -v u="$(field p99_us "$json")" 'BEGIN {print u / 1000}')" "$(field non_2xx "$json")"
+}
+
+# recovery: the time a warm ambassador takes to answer 200 when the upstream says 503, 503, then 200.
+recovery() {
+  local times=() i
+  for i in $(seq 1 20); do
+    times+=("$(curl -s -o /dev/null -w '%{http_code} %{time_total}' "http://127.0.0.1:$AMBASSADOR_PORT/v1/flaky")")
+  done
+  printf '%s\n' "${times[@]}" | sort -k2 -n | awk '$1 != 200 {bad++} {a[NR] = $2}
+    END {printf "{\"runs\":%d,\"not_200\":%d,\"p50_s\":%s,\"max_s\":%s}", NR, bad, a[int((NR + 1) / 2)], a[NR]}'
+}
+
+need_tools
+[ -f "$root/ambassador/target/ambassador.jar" ] && [ -f "$root/app/target/app.jar" ] && [ -f "$root/bench/target/bare-proxy.jar" ] \
+  || fail "the jars are missing: ./lab bench builds them (or ./mvnw -DskipTests package)"
+say "Bench on $(nproc) cores, $(java -version 2>&1 | head -n 1); $($quick && echo 'quick run: short windows' || echo 'full run')"
+start_everything
+threads_idle_ambassador="$(threads "$pid_ambassador")"; threads_idle_app="$(threads "$pid_app")"
+
+search="/v1/images/search"
+say "Warm-up (until two ${window} s windows in a row agree within 5%):"
+warm_up ambassador-images "http://127.0.0.1:$AMBASSADOR_PORT/images/latest"
+warm_up ambassador-passthrough "http://127.0.0.1:$AMBASSADOR_PORT$search"
+warm_up bare-proxy "http://127.0.0.1:$BARE_PORT$search"
+warm_up app "http://127.0.0.1:$APP_PORT/images/latest"
+
+say "Measuring ($row_seconds s per row):"
+measure "nginx alone: the search" 16 "http://127.0.0.1:$UPSTREAM_PORT$search" "$(cat "$work/nginx.pid")"
+measure "nginx reverse proxy: the search" 16 "http://127.0.0.1:$NGINX_PROXY_PORT$search" "$(cat "$work/nginx.pid")"
+for c in 16 64 256; do measure "bare Javalin+OkHttp proxy: the search" "$c" "http://127.0.0.1:$BARE_PORT$search" "$pid_bare"; done
+for c in 16 64 256; do measure "ambassador pass-through: the search" "$c" "http://127.0.0.1:$AMBASSADOR_PORT$search" "$pid_ambassador"; done
+for c in 16 64 256; do
+  if $profile && [ "$c" = 16 ]; then jcmd "$pid_ambassador" JFR.start name=bench settings=profile >/dev/null; fi
+  measure "ambassador /images/latest" "$c" "http://127.0.0.1:$AMBASSADOR_PORT/images/latest" "$pid_ambassador"
+  if $profile && [ "$c" = 16 ]; then
+    mkdir -p "$out"
+    jcmd "$pid_ambassador" JFR.stop name=bench filename="$out/ambassador-images.jfr" >/dev/null
+  fi
+done
+measure "end to end: app /images/latest" 16 "http://127.0.0.1:$APP_PORT/images/latest" "$pid_app" "$pid_ambassador"
+# Right after the load, so the retry budget's window is full of requests and the retries are not refused by it.
+recovery_json="$(recovery)"
+say "  503, 503, 200 through the ambassador (20 runs): $recovery_json"
+rss_ambassador="$(rss_mb "$pid_ambassador")"; rss_app="$(rss_mb "$pid_app")"
+threads_busy_ambassador="$(threads "$pid_ambassador")"; threads_busy_app="$(threads "$pid_app")"
+idle_wait=60; $quick && idle_wait=5
+say "Waiting ${idle_wait} s without load, then counting threads again..."
+sleep "$idle_wait"
+threads_after_ambassador="$(threads "$pid_ambassador")"; threads_after_app="$(threads "$pid_app")"
+
+# ---------------------------------------------------------------------------------------------------- the report
+mkdir -p "$out"
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+json="$out/bench-$stamp.json"
+{
+  printf '{"when":"%s","cores":%s,"quick":%s,"row_seconds":%s,"images_dir_fs":"%s",\n' "$stamp" "$(nproc)" "$quick" "$row_seconds" "$images_fs"
+  printf ' "jvm_flags":"%s",\n' "$(jvm_flags)"
+  printf ' "warm_up":{'; sep=""
+  for name in "${!warmed[@]}"; do printf '%s"%s":"%s"' "$sep" "$name" "${warmed[$name]}"; sep=","; done
+  printf '},\n "recovery_503_503_200":%s,\n' "$recovery_json"
+  printf ' "ambassador":{"rss_mb":%s,"threads_idle":%s,"threads_loaded":%s,"threads_after_%ss":%s},\n' \
+    "$rss_ambassador" "$threads_idle_ambassador" "$threads_busy_ambassador" "$idle_wait" "$threads_after_ambassador"
+  printf ' "app":{"rss_mb":%s,"threads_idle":%s,"threads_loaded":%s,"threads_after_%ss":%s},\n' \
+    "$rss_app" "$threads_idle_app" "$threads_busy_app" "$idle_wait" "$threads_after_app"
+  printf ' "rows":[\n'; sep="  "
+  for row in "${rows[@]}"; do printf '%s%s\n' "$sep" "$row"; sep=" ,"; done
+  printf ' ]}\n'
+} >"$json"
+cp "$json" "$out/latest.json"
+
+rate_of() { # WHAT CONCURRENCY: the rate of that row
+  local row; for row in "${rows[@]}"; do
+    [[ "$row" == *"\"what\":\"$1\",\"concurrency\":$2,"* ]] && { field ok_rate "$row"; return; }
+  done
+  echo 0
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf b ? "%.2fx" : "-", a / b}'; }
+bare16="$(rate_of "bare Javalin+OkHttp proxy: the search" 16)"
+images16="$(rate_of "ambassador /images/latest" 16)"
+passthrough16="$(rate_of "ambassador pass-through: the search" 16)"
+
+say ""
+say "Ambassador bench, $(nproc) cores, wrk -t2, $row_seconds s per row after warm-up; ok/s counts 2xx answers only;"
+say "ratios are to rows of the same run. IMAGES_DIR on $images_fs."
+printf '\n| %-40s | %4s | %8s | %-22s | %8s | %8s | %8s | %7s | %8s | %6s |\n' what c "ok/s" "ratio" p50 p99 p99.9 non-2xx "CPU/req" RSS
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..42})" ------ ---------- ------------------------ ---------- ---------- ---------- --------- ---------- --------
+for row in "${rows[@]}"; do
+  what="$(sed -n 's/.*"what":"\([^"]*\)".*/\1/p' <<<"$row")"; c="$(field concurrency "$row")"; r="$(field ok_rate "$row")"
+  case "$what/$c" in
+    "ambassador pass-through"*/16) note="$(ratio "$r" "$bare16") of bare c=16" ;;
+    "ambassador pass-through"*) note="$(ratio "$r" "$passthrough16") of its c=16" ;;
+    "ambassador /images/latest"*/16) note="$(ratio "$r" "$bare16") of bare c=16" ;;
+    "ambassador /images/latest"*) note="$(ratio "$r" "$images16") of its c=16" ;;
+    "end to end"*) note="$(ratio "$r" "$images16") of /images c=16" ;;
+    "bare"*) note="$(ratio "$r" "$(rate_of "nginx reverse proxy: the search" 16)") of nginx proxy" ;;
+    *) note="" ;;
+  esac
+  printf '| %-40s | %4s | %8s | %-22s | %5.1f ms | %5.1f ms | %5.1f ms | %7s | %5s us | %3s MB |\n' "$what" "$c" "$r" "$note" \
+    "$(awk -v u="$(field p50_us "$row")" 'BEGIN {print u / 1000}')" "$(awk -v u="$(field p99_us "$row")" 'BEGIN {print u / 1000}')" \
+    "$(awk -v u="$(field p999_us "$row")" 'BEGIN {print u / 1000}')" "$(field non_2xx "$row")" \
+    "$(field cpu_us_per_request "$row")" "$(field rss_mb "$row")"
+done
+say ""
+say "503, 503, 200 recovered in $(sed -n 's/.*"p50_s":\([0-9.]*\).*/\1/p' <<<"$recovery_json") s (median of 20; max $(sed -n 's/.*"max_s":\([0-9.]*\).*/\1/p' <<<"$recovery_json") s)."
+say "Memory with the container's JVM flags ($(jvm_flags)): ambassador RSS $rss_ambassador MB, app $rss_app MB."
+say "Threads: ambassador $threads_idle_ambassador idle, $threads_busy_ambassador loaded, $threads_after_ambassador ${idle_wait} s later; app $threads_idle_app, $threads_busy_app, $threads_after_app."
+say "Warm-up needed: $(for name in "${!warmed[@]}"; do printf '%s %s; ' "$name" "${warmed[$name]}"; done)"
+say "JSON: $json"
+if $profile; then
+  say ""
+  say "Profile of the ambassador during /images/latest at c=16 ($out/ambassador-images.jfr):"
+  "$root/bench/jfr-summary.sh" "$out/ambassador-images.jfr" 25
+fi

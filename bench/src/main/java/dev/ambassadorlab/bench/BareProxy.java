@@ -1,0 +1,44 @@
+package dev.ambassadorlab.bench;
+
+import dev.ambassadorlab.ambassador.AmbassadorConfig;
+import dev.ambassadorlab.ambassador.ServerThreads;
+import dev.ambassadorlab.ambassador.upstream.UpstreamClients;
+import io.javalin.Javalin;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * The bench's ceiling for the ambassador's own stack: Javalin and OkHttp with the ambassador's settings for both, one
+ * route that relays GET /v1/... to the upstream, and nothing else (no policies, no checks, no metrics, no log). What
+ * the ambassador's pass-through costs beyond this is what its behaviours cost.
+ *
+ * <p>Usage: {@code java -jar bare-proxy.jar UPSTREAM_URL PORT}
+ */
+public final class BareProxy {
+    private BareProxy() {
+    }
+
+    public static void main(String[] args) {
+        String upstream = args[0];
+        int port = Integer.parseInt(args[1]);
+        AmbassadorConfig defaults = AmbassadorConfig.defaults();
+        OkHttpClient client = UpstreamClients.baseBuilder(defaults).build();
+        Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.jetty.threadPool = ServerThreads.pool("bare-proxy", defaults.serverMaxThreads());
+            config.routes.get("/v1/*", ctx -> {
+                String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
+                try (Response response = client.newCall(new Request.Builder().url(upstream + ctx.path() + query).build())
+                        .execute()) {
+                    ResponseBody body = response.body();
+                    ctx.status(response.code());
+                    String type = response.header("Content-Type");
+                    if (type != null) ctx.contentType(type);
+                    ctx.result(body.bytes());
+                }
+            });
+        }).start("127.0.0.1", port);
+    }
+}
