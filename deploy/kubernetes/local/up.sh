@@ -64,7 +64,8 @@ NODE_IP="$(node_ip)"
 [ -n "$NODE_IP" ] || fail "no default route: the kubelet needs a non-loopback address to register the node with"
 t0=$SECONDS
 
-rm -rf "$STATE"
+# A cluster that died without 'down' left its state and perhaps mounts: 'down' sweeps them before anything is reused.
+[ ! -d "$STATE" ] || { say "Cleaning up after an earlier cluster that was not stopped ($STATE)..."; "$LOCAL_DIR/down.sh"; }
 mkdir -p "$STATE"/{pids,logs,kine,cni/net.d,cni/ipam,containerd,kubelet,pod-logs,host}
 chmod 700 "$STATE"
 

@@ -6,8 +6,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 use_cluster "$(running_cluster)"
-cd "$REPO_ROOT"
-[ "$#" -gt 0 ] || set -- deploy/kubernetes solutions/10-sidecar-deployment/pod.yaml
+[ "$#" -gt 0 ] || set -- "$REPO_ROOT/deploy/kubernetes" "$REPO_ROOT/solutions/10-sidecar-deployment/pod.yaml"
 
 # The rule, over the objects the API server returned: every pod spec with an ambassador (a container whose name,
 # or image name without its repository, says so) must list it under initContainers with restartPolicy Always. Prints one line per offence.
@@ -24,10 +23,18 @@ sidecar_offences() {
       end'
 }
 
+# Native sidecars without a startup probe: the kubelet starts the app once their process runs, not once they are ready.
+unprobed_sidecars() {
+  jq -r 'if .kind == "List" then .items[] else . end | (if .kind == "Pod" then .spec else .spec.template.spec // empty end)
+    | (.initContainers // [])[] | select(.restartPolicy == "Always" and .startupProbe == null) | .name'
+}
+
 failures=0
-for target in "$@"; do
-  if [ -d "$target" ]; then source_flag=(-k "$target"); else source_flag=(-f "$target"); fi
-  [ -e "$target" ] || { say "FAIL  $target: no such file or directory"; failures=$((failures + 1)); continue; }
+for path in "$@"; do
+  target="$(realpath -m "$path")"
+  target="${target#"$REPO_ROOT"/}"   # shown relative to the repository when inside it
+  [ -e "$path" ] || { say "FAIL  $target: no such file or directory"; failures=$((failures + 1)); continue; }
+  if [ -d "$path" ]; then source_flag=(-k "$path"); else source_flag=(-f "$path"); fi
   if ! out="$(k apply --dry-run=server -o json "${source_flag[@]}" 2>&1)"; then
     say "FAIL  $target: the API server refused it:"
     printf '%s\n' "$out" | sed 's/^/        /'
@@ -44,5 +51,8 @@ for target in "$@"; do
   fi
   say "PASS  $target: accepted by the API server ($(printf '%s\n' "$out" | jq -r '[if .kind == "List" then .items[] else . end
     | "\(.kind)/\(.metadata.name)"] | join(", ")')), the ambassador a native sidecar"
+  for sidecar in $(printf '%s\n' "$out" | unprobed_sidecars); do
+    say "      note: $sidecar has no startupProbe, so the app starts once its process runs, before it is ready"
+  done
 done
 [ "$failures" -eq 0 ]
