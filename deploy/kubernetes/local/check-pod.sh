@@ -20,9 +20,9 @@ failed() { say "FAIL  $*"; failures=$((failures + 1)); }
 # What the API server and the container runtime see while the pod starts and stops: every change of the namespace's
 # pods, and the runtime's task start and exit events (nanosecond times).
 k create namespace "$NS" --dry-run=client -o yaml | k apply -f - >/dev/null
-kn get pods --watch --output json >"$work/pods.json" 2>/dev/null &
+"${KUBECTL[@]}" --namespace "$NS" get pods --watch --output json >"$work/pods.json" 2>/dev/null &
 watchers+=($!)
-node_ctr events >"$work/events.txt" 2>/dev/null &
+"${NODE_CTR[@]}" events >"$work/events.txt" 2>/dev/null &
 watchers+=($!)
 
 say "Deploying the lab's pod afresh (deploy/kubernetes, one replica, the mock Cat API beside it)..."
@@ -80,12 +80,14 @@ readiness="$(kn get pod "$name" -o json | jq -r --arg s "$sidecar" --arg a "$app
 if [ "$readiness" = "$sidecar=true $app=true" ]; then pass "both containers ready ($readiness)"; else failed "not both ready: $readiness"; fi
 
 # 3. A cat through the app, on the pod's IP: the app calls its ambassador on localhost, the ambassador the mock.
-code="$(node_curl -sS -o "$work/image.json" -w '%{http_code}' --max-time 20 "http://$ip:$app_port/images/latest" || true)"
-image_id="$(jq -r '.image_id // empty' "$work/image.json" 2>/dev/null || true)"
+answer="$("${NODE_CURL[@]}" -sS -w '\n%{http_code}' --max-time 20 "http://$ip:$app_port/images/latest" 2>&1 || true)"
+code="${answer##*$'\n'}"
+body="${answer%$'\n'*}"
+image_id="$(jq -r '.image_id // empty' <<<"$body" 2>/dev/null || true)"
 if [ "$code" = 200 ] && [ -n "$image_id" ]; then
   pass "GET http://$ip:$app_port/images/latest through the $app: 200, image $image_id"
 else
-  failed "GET http://$ip:$app_port/images/latest answered $code: $(head -c 300 "$work/image.json" 2>/dev/null)"
+  failed "GET http://$ip:$app_port/images/latest answered $code: $(head -c 300 <<<"$body")"
 fi
 
 # 4. The image saved in the sidecar's images directory (IMAGES_DIR, as the sidecar sees it).
@@ -98,7 +100,7 @@ else
 fi
 
 # 5. Metrics on the admin port, counting the request just made.
-metrics="$(node_curl -fsS --max-time 10 "http://$ip:$admin_port/metrics" 2>&1 || true)"
+metrics="$("${NODE_CURL[@]}" -fsS --max-time 10 "http://$ip:$admin_port/metrics" 2>&1 || true)"
 requests="$(awk '/^ambassador_requests_total[{ ]/ {s += $NF} END {print s + 0}' <<<"$metrics")"
 saved="$(awk '/^ambassador_images_saved_total[{ ]/ {s += $NF} END {print s + 0}' <<<"$metrics")"
 if awk -v r="$requests" -v s="$saved" 'BEGIN {exit !(r >= 1 && s >= 1)}'; then

@@ -23,6 +23,7 @@ STATE="${LAB_K8S_STATE:-/var/tmp/ambassador-lab-k8s}"
 KUBECONFIG_FILE="$STATE/admin.kubeconfig"
 CONTAINERD_SOCK="$STATE/containerd/containerd.sock"
 BRIDGE=labk8s0
+CNI_NETWORK=ambassador-lab   # the CNI network name: cached results are named after it
 POD_SUBNET=10.244.0.0/24
 SERVICE_SUBNET=10.96.0.0/12
 NODE_NAME=ambassador-lab-node
@@ -117,19 +118,21 @@ running_cluster() {
   fi
 }
 
-# The kubectl for a cluster: the one built for the built-in cluster, or the learner's own with kind's context.
+# The kubectl for a cluster (KUBECTL), and the commands that run where its pods are (NODE_CURL, NODE_CTR): on this
+# host for the built-in cluster, inside kind's node container for kind. Arrays, so a background job's $! is the
+# command itself.
 use_cluster() {
   case "$1" in
-    builtin) KUBECTL=("$K8S_BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE") ;;
-    kind) KUBECTL=(kubectl --context "kind-$KIND_CLUSTER") ;;
+    builtin)
+      KUBECTL=("$K8S_BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE")
+      NODE_CURL=(curl)
+      NODE_CTR=(ctr --address "$CONTAINERD_SOCK" --namespace k8s.io) ;;
+    kind)
+      KUBECTL=(kubectl --context "kind-$KIND_CLUSTER")
+      NODE_CURL=("$DOCKER" exec "$KIND_NODE" curl)
+      NODE_CTR=("$DOCKER" exec "$KIND_NODE" ctr --namespace k8s.io) ;;
     *) fail "no cluster is running: start one with ./lab k8s up" ;;
   esac
   CLUSTER="$1"
 }
 k() { "${KUBECTL[@]}" "$@"; }
-
-# Commands run where the pods are: on this host for the built-in cluster, inside kind's node container for kind.
-node_curl() { if [ "$CLUSTER" = kind ]; then "$DOCKER" exec "$KIND_NODE" curl "$@"; else curl "$@"; fi; }
-node_ctr() {
-  if [ "$CLUSTER" = kind ]; then "$DOCKER" exec "$KIND_NODE" ctr --namespace k8s.io "$@"; else ctr_local "$@"; fi
-}

@@ -14,12 +14,12 @@ fi
 [ -d "$STATE" ] || { say "No built-in cluster to stop ($STATE does not exist)."; exit 0; }
 [ "$(id -u)" = 0 ] || fail "the built-in cluster runs as root: run down as root too"
 
-# stop NAME: SIGTERM, then SIGKILL after 30 s.
+# stop NAME [SECONDS]: SIGTERM, then SIGKILL after SECONDS (30).
 stop() {
   alive "$1" || return 0
   local pid; pid="$(cat "$STATE/pids/$1")"
   kill -TERM "$pid" 2>/dev/null || true
-  wait_for 30 "$1 to stop" bash -c "! kill -0 $pid 2>/dev/null" || kill -KILL "$pid" 2>/dev/null || true
+  wait_for "${2:-30}" "$1 to stop" bash -c "! kill -0 $pid 2>/dev/null" || kill -KILL "$pid" 2>/dev/null || true
   wait_for 5 "$1 to stop" bash -c "! kill -0 $pid 2>/dev/null" || true
   say "stopped $1"
 }
@@ -41,21 +41,36 @@ if alive containerd; then
   for container in $(ctr_local containers ls -q 2>/dev/null); do ctr_local containers delete "$container" >/dev/null 2>&1 || true; done
 fi
 stop containerd
-stop kube-apiserver
+# The API server waits up to a minute for open watches (a learner's 'kubectl get -w') to end; its data is about to
+# be deleted, so ten seconds are enough.
+stop kube-apiserver 10
 stop kine
 
-# Processes a crash may have left: runtime shims of this containerd, and anything whose root is inside $STATE.
+# Containers a crash left running (their containerd or shim was gone): runc, which created them, kills them and
+# removes their state in /run/containerd/runc and their cgroups. Their bundles in $STATE say which they are.
+containers="$(ls "$STATE/containerd/state/io.containerd.runtime.v2.task/k8s.io" 2>/dev/null || true)"
+for id in $containers; do
+  runc --root /run/containerd/runc/k8s.io delete --force "$id" >/dev/null 2>&1 && say "removed container $id" || true
+done
+container_processes() { local id; for id in $containers; do cat /sys/fs/cgroup/*/k8s.io/"$id"/cgroup.procs 2>/dev/null; done | sort -u; }
+# Processes that talk to this containerd: shims whose containerd was killed, clients.
 leftover_processes() {
   local pid
   for pid in $(ls /proc | grep -E '^[0-9]+$'); do
-    if { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qF -- "$CONTAINERD_SOCK" \
-        || [[ "$(readlink "/proc/$pid/root" 2>/dev/null)" == "$STATE"/* ]]; then
-      echo "$pid"
-    fi
+    { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qF -- "$CONTAINERD_SOCK" && echo "$pid"
   done
+  return 0
 }
 pids="$(leftover_processes)"
 [ -z "$pids" ] || { kill -KILL $pids 2>/dev/null || true; say "killed  leftover processes $(echo $pids)"; }
+
+# Sandboxes whose network was never torn down (CNI DEL did not run) leave the CNI library's cached results: those
+# of this cluster's network, and the loopback results of the same sandboxes.
+for result in /var/lib/cni/results/"$CNI_NETWORK"-*; do
+  [ -e "$result" ] || continue
+  sandbox="${result#/var/lib/cni/results/"$CNI_NETWORK"-}"
+  rm -f "$result" "/var/lib/cni/results/cni-loopback-${sandbox%-*}-lo"
+done
 
 # Mounts under $STATE (container root file systems, shm, network namespaces, secret volumes), deepest first.
 state_mounts() { awk -v state="$STATE" 'index($2, state "/") == 1 {print $2}' /proc/mounts | sort -r; }
@@ -101,7 +116,7 @@ done <"$STATE/host/sysctls"
 
 # What is left, if anything.
 problems=()
-[ -z "$(leftover_processes)" ] || problems+=("processes: $(echo $(leftover_processes))")
+[ -z "$(leftover_processes)$(container_processes)" ] || problems+=("processes: $(echo $(leftover_processes) $(container_processes))")
 for name in "$STATE"/pids/*; do [ -e "$name" ] && alive "$(basename "$name")" && problems+=("process $(basename "$name")"); done
 [ -z "$(state_mounts)" ] || problems+=("mounts: $(echo $(state_mounts))")
 [ -z "$(new_paths)" ] || problems+=("paths: $(echo $(new_paths))")

@@ -164,10 +164,10 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
 EOF
 # One bridge for the node's pods; the firewall plugin lets them reach each other through a FORWARD chain whose
 # policy may be DROP (Docker sets that). No masquerading: the pods need nothing outside the node.
-cat >"$STATE/cni/net.d/10-ambassador-lab.conflist" <<EOF
+cat >"$STATE/cni/net.d/10-$CNI_NETWORK.conflist" <<EOF
 {
   "cniVersion": "1.0.0",
-  "name": "ambassador-lab",
+  "name": "$CNI_NETWORK",
   "plugins": [
     {
       "type": "bridge", "bridge": "$BRIDGE", "isGateway": true, "ipMasq": false,
