@@ -110,7 +110,18 @@ else
   failed "GET http://$ip:$admin_port/metrics does not count the request: $(head -c 300 <<<"$metrics")"
 fi
 
-# 6. The Cat API key: a file in the sidecar, nowhere in the app (neither the file nor the environment).
+# 6. The proxy port adds the API key, so only the app beside it may reach it: closed on the pod's IP. Its port is
+#    the one in the app's AMBASSADOR_URL.
+proxy_port="$(jq -r '.env // [] | map(select(.name == "AMBASSADOR_URL"))[0].value // empty | capture(":(?<p>[0-9]+)").p // empty' <<<"$app_spec")"
+if [ -z "$proxy_port" ]; then
+  failed "the $app has no AMBASSADOR_URL with a port: how does it reach the $sidecar?"
+elif "${NODE_CURL[@]}" -sS -o /dev/null --max-time 5 "http://$ip:$proxy_port/health" 2>/dev/null; then
+  failed "the $sidecar's proxy port $proxy_port (it adds the API key) answers on the pod's IP $ip: bind it to loopback"
+else
+  pass "the $sidecar's proxy port $proxy_port (it adds the API key) is closed on the pod's IP; the $app reaches it on localhost"
+fi
+
+# 7. The Cat API key: a file in the sidecar, nowhere in the app (neither the file nor the environment).
 key_file="$(kn exec "$name" -c "$sidecar" -- printenv CAT_API_KEY_FILE 2>/dev/null || true)"
 if [ -z "$key_file" ]; then
   failed "the $sidecar has no CAT_API_KEY_FILE: where is its key?"
@@ -124,7 +135,7 @@ else
   pass "the key file $key_file is in the $sidecar and not in the $app (nor in its environment)"
 fi
 
-# 7. Stop order, from the runtime's exit events: the app exits first, the sidecar after it.
+# 8. Stop order, from the runtime's exit events: the app exits first, the sidecar after it.
 side_id="$(jq -r --arg s "$sidecar" '.status.initContainerStatuses[] | select(.name == $s) | .containerID | sub(".*://"; "")' <<<"$(kn get pod "$name" -o json)")"
 app_id="$(jq -r --arg a "$app" '.status.containerStatuses[] | select(.name == $a) | .containerID | sub(".*://"; "")' <<<"$(kn get pod "$name" -o json)")"
 kn delete pod "$name" --wait=true >/dev/null
