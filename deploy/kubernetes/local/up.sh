@@ -57,6 +57,8 @@ need ip iproute2
 need curl curl
 need jq jq
 "$LOCAL_DIR/build.sh"
+# A cluster that died without 'down' left its state and perhaps mounts: 'down' sweeps them before anything is reused.
+[ ! -d "$STATE" ] || { say "Cleaning up after an earlier cluster that was not stopped ($STATE)..."; "$LOCAL_DIR/down.sh"; }
 for port in "${CLUSTER_PORTS[@]}"; do
   (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && fail "port $port is in use: the built-in cluster needs it (is another cluster running?)"
 done
@@ -64,8 +66,6 @@ NODE_IP="$(node_ip)"
 [ -n "$NODE_IP" ] || fail "no default route: the kubelet needs a non-loopback address to register the node with"
 t0=$SECONDS
 
-# A cluster that died without 'down' left its state and perhaps mounts: 'down' sweeps them before anything is reused.
-[ ! -d "$STATE" ] || { say "Cleaning up after an earlier cluster that was not stopped ($STATE)..."; "$LOCAL_DIR/down.sh"; }
 mkdir -p "$STATE"/{pids,logs,kine,cni/net.d,cni/ipam,containerd,kubelet,pod-logs,host}
 chmod 700 "$STATE"
 
