@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Stops the cluster 'up.sh' started and undoes what it changed on the host. For the built-in cluster: the pods are
 # deleted through the API first (the kubelet then tears their networks down through CNI), then every process is
-# stopped; whatever a crash left behind is swept (runtime tasks, processes inside $STATE, mounts, the paths the
-# kubelet and runtime create outside $STATE, the bridge, the KUBE-*/CNI-* iptables chains and the tables that were
-# not there before 'up'), the sysctls 'up' recorded are put back, and $STATE is removed. It ends by checking each of these and says what, if anything, is left.
+# stopped. Whatever a crash left behind is swept: containers still running, shims, mounts under $STATE, the paths
+# the kubelet and runtime create outside it, the bridge, the KUBE-*/CNI-* iptables chains and the tables that were
+# not there before 'up'. The sysctls 'up' recorded are put back. It ends by checking each of these: when nothing is
+# left, $STATE is removed; otherwise it says what is left and keeps $STATE.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -132,4 +133,5 @@ if [ "${#problems[@]}" -gt 0 ]; then
   exit 1
 fi
 rm -rf --one-file-system "$STATE"
-say "The built-in cluster is down: no process, mount, bridge, iptables chain or sysctl change is left, and $STATE is gone."
+say "The built-in cluster is down: no process, mount, path, bridge, iptables chain or table, or sysctl change is left;"
+say "$STATE is gone."
