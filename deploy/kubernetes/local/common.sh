@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # sourced: the scripts beside it use these
 # Shared by the scripts beside it (sourced, not run): versions, where things live, small helpers.
 # Kubernetes stays on 1.34: from 1.35 the kubelet refuses cgroup v1 hosts by default and drops containerd 1.x,
 # and Debian bookworm has both.
@@ -76,7 +77,8 @@ pom_property() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$REPO_ROOT/pom.xml" | head
 image_exists() { "$DOCKER" image inspect "$1" >/dev/null 2>&1; }
 # WireMock for the mock Cat API: the public image when the engine has it, otherwise the local stand-in.
 wiremock_image() {
-  local public="wiremock/wiremock:$(pom_property wiremock.version)"
+  local public
+  public="wiremock/wiremock:$(pom_property wiremock.version)"
   if image_exists "$public"; then echo "$public"; else echo "ambassador-lab/wiremock:$(pom_property wiremock.version)"; fi
 }
 

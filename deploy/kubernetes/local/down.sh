@@ -56,14 +56,14 @@ done
 container_processes() { local id; for id in $containers; do cat /sys/fs/cgroup/*/k8s.io/"$id"/cgroup.procs 2>/dev/null; done | sort -u; }
 # Processes that talk to this containerd: shims whose containerd was killed, clients.
 leftover_processes() {
-  local pid
-  for pid in $(ls /proc | grep -E '^[0-9]+$'); do
-    { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qF -- "$CONTAINERD_SOCK" && echo "$pid"
+  local proc
+  for proc in /proc/[0-9]*; do
+    { tr '\0' ' ' <"$proc/cmdline"; } 2>/dev/null | grep -qF -- "$CONTAINERD_SOCK" && echo "${proc#/proc/}"
   done
   return 0
 }
 pids="$(leftover_processes)"
-[ -z "$pids" ] || { kill -KILL $pids 2>/dev/null || true; say "killed  leftover processes $(echo $pids)"; }
+[ -z "$pids" ] || { kill -KILL $pids 2>/dev/null || true; say "killed  leftover processes $(tr '\n' ' ' <<<"$pids")"; }
 
 # Sandboxes whose network was never torn down (CNI DEL did not run) leave the CNI library's cached results: those
 # of this cluster's network, and the loopback results of the same sandboxes.
@@ -117,10 +117,10 @@ done <"$STATE/host/sysctls"
 
 # What is left, if anything.
 problems=()
-[ -z "$(leftover_processes)$(container_processes)" ] || problems+=("processes: $(echo $(leftover_processes) $(container_processes))")
+[ -z "$(leftover_processes)$(container_processes)" ] || problems+=("processes: $({ leftover_processes; container_processes; } | tr '\n' ' ')")
 for name in "$STATE"/pids/*; do [ -e "$name" ] && alive "$(basename "$name")" && problems+=("process $(basename "$name")"); done
-[ -z "$(state_mounts)" ] || problems+=("mounts: $(echo $(state_mounts))")
-[ -z "$(new_paths)" ] || problems+=("paths: $(echo $(new_paths))")
+[ -z "$(state_mounts)" ] || problems+=("mounts: $(state_mounts | tr '\n' ' ')")
+[ -z "$(new_paths)" ] || problems+=("paths: $(new_paths | tr '\n' ' ')")
 [ -z "$(new_tables)" ] || problems+=("iptables tables: $(new_tables | tr '\n' ' ')")
 ! ip link show "$BRIDGE" >/dev/null 2>&1 || problems+=("the bridge $BRIDGE")
 [ -z "$(new_chains)" ] || problems+=("iptables chains: $(new_chains | tr '\n' ' ')")
