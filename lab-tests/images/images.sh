@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The chaos suite's container images. Versions come from the parent pom.xml.
 #   images.sh --pull      pulls the public images (a trainer's step before a class)
+#   images.sh --services  builds ambassador-lab/ambassador:latest and ambassador-lab/app:latest from the current jars
+#                         (on the public JRE when it is here, else on the local stand-in): for ./lab grade and k8s
 #   images.sh --offline   builds local stand-ins for them, for machines without a registry:
 #     ambassador-lab/jre:17        Debian bookworm with OpenJDK 17's JRE (debootstrap, then docker import)
 #     ambassador-lab/toxiproxy:V   the real Toxiproxy server, built from its Go module (static binary, FROM scratch)
@@ -118,7 +120,22 @@ pull_public() {
   echo "Pulled: ${images[*]}"
 }
 
+# The lab's own two services, as Compose and Kubernetes name them, from the jars the build left in target/.
+build_services() {
+  local jre; jre="$(pom_property jre.image)"
+  exists "$jre" || { build_jre; jre="$jre_image"; }
+  if [ ! -f "$root/ambassador/target/ambassador.jar" ] || [ ! -f "$root/app/target/app.jar" ]; then
+    echo "build   the jars (./mvnw -DskipTests package)"
+    (cd "$root" && ./mvnw -q -B -DskipTests package)
+  fi
+  for service in ambassador app; do
+    "$docker" build -q --build-arg "JRE_IMAGE=$jre" -t "ambassador-lab/$service:latest" "$root/$service" >/dev/null
+  done
+  echo "ok      ambassador-lab/ambassador:latest and ambassador-lab/app:latest, on $jre"
+}
+
 case "${1:-}" in
+  --services) build_services ;;
   --offline)
     build_jre
     build_toxiproxy
@@ -128,5 +145,5 @@ case "${1:-}" in
     echo "The suite uses them when the public images cannot be pulled (LAB_IMAGES=offline forces them)."
     ;;
   --pull) pull_public ;;
-  *) echo "Usage: $0 --offline | --pull" >&2; exit 2 ;;
+  *) echo "Usage: $0 --offline | --pull | --services" >&2; exit 2 ;;
 esac

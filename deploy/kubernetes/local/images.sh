@@ -14,16 +14,8 @@ if ! image_exists "$jre" || ! image_exists "$(wiremock_image)"; then
   say "build   the local stand-ins for the Java runtime and WireMock (lab-tests/images/images.sh --offline)"
   "$REPO_ROOT/lab-tests/images/images.sh" --offline
 fi
-if [ ! -f "$REPO_ROOT/ambassador/target/ambassador.jar" ] || [ ! -f "$REPO_ROOT/app/target/app.jar" ]; then
-  say "build   the jars (./mvnw -DskipTests package)"
-  (cd "$REPO_ROOT" && ./mvnw -q -B -DskipTests package)
-fi
-images=()
-for service in ambassador app; do
-  "$DOCKER" build -q --build-arg "JRE_IMAGE=$jre" -t "ambassador-lab/$service:latest" "$REPO_ROOT/$service" >/dev/null
-  images+=("ambassador-lab/$service:latest")
-done
-images+=("$(wiremock_image)")
+"$REPO_ROOT/lab-tests/images/images.sh" --services >/dev/null
+images=(ambassador-lab/ambassador:latest ambassador-lab/app:latest "$(wiremock_image)")
 
 use_cluster "$(running_cluster)"
 if [ "$CLUSTER" = kind ]; then

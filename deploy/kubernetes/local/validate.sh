@@ -23,7 +23,8 @@ sidecar_offences() {
       end'
 }
 
-# Native sidecars without a startup probe: the kubelet starts the app once their process runs, not once they are ready.
+# Native sidecars without a startup probe: the kubelet starts the app once their process runs, not once they are
+# ready, so the rule asks for one.
 unprobed_sidecars() {
   jq -r 'if .kind == "List" then .items[] else . end | (if .kind == "Pod" then .spec else .spec.template.spec // empty end)
     | (.initContainers // [])[] | select(.restartPolicy == "Always" and .startupProbe == null) | .name'
@@ -41,18 +42,16 @@ for path in "$@"; do
     failures=$((failures + 1))
     continue
   fi
-  offences="$(printf '%s\n' "$out" | sidecar_offences)"
+  offences="$(printf '%s\n' "$out" | sidecar_offences; printf '%s\n' "$out" | unprobed_sidecars \
+    | sed 's/$/ has no startupProbe: the kubelet would start the app once its process runs, before it is ready/')"
   if [ -n "$offences" ]; then
     say "FAIL  $target: accepted by the API server, but the ambassador must be a native sidecar: an initContainer"
-    say "      with restartPolicy: Always, so it starts and is ready before the app and stops after it."
+    say "      with restartPolicy: Always and a startupProbe, so it starts and is ready before the app and stops after it."
     printf '%s\n' "$offences" | sed 's/^/        /'
     failures=$((failures + 1))
     continue
   fi
   say "PASS  $target: accepted by the API server ($(printf '%s\n' "$out" | jq -r '[if .kind == "List" then .items[] else . end
-    | "\(.kind)/\(.metadata.name)"] | join(", ")')), the ambassador a native sidecar"
-  for sidecar in $(printf '%s\n' "$out" | unprobed_sidecars); do
-    say "      note: $sidecar has no startupProbe, so the app starts once its process runs, before it is ready"
-  done
+    | "\(.kind)/\(.metadata.name)"] | join(", ")')), the ambassador a native sidecar with a startup probe"
 done
 [ "$failures" -eq 0 ]

@@ -66,7 +66,11 @@ class DeploymentIT {
                 .withFailMessage("expected the ambassador sidecar to have a readinessProbe on /health/ready and a "
                         + "livenessProbe on /health/live (the admin port); found \"%s\" and \"%s\"", ready, live)
                 .isTrue();
-        for (String probe : List.of("readinessProbe", "livenessProbe")) {
+        String startup = ambassador.path("startupProbe").path("httpGet").path("path").asText();
+        assertThat(startup).withFailMessage("expected the ambassador sidecar to have a startupProbe on /health/ready: "
+                + "a native sidecar's app starts once its startup probe passes (without one, as soon as its process "
+                + "runs, ready or not); found \"%s\"", startup).isEqualTo("/health/ready");
+        for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
             String port = ambassador.path(probe).path("httpGet").path("port").asText();
             assertThat(port).withFailMessage("the ambassador's %s asks port %s; the health endpoints are on the admin "
                     + "port (9901, or its name \"admin\"): the proxy port listens on the pod's loopback only, where the "
@@ -124,6 +128,12 @@ class DeploymentIT {
         assertThat(services.path("ambassador").has("healthcheck") && condition.equals("service_healthy"))
                 .withFailMessage("expected a healthcheck on the ambassador and the app to depend on it with condition: "
                         + "service_healthy, as a native sidecar is ready before its app; the condition is %s", condition)
+                .isTrue();
+        String test = services.path("ambassador").path("healthcheck").path("test").toString();
+        assertThat(test.contains("/health/ready") && test.contains("9901"))
+                .withFailMessage("the ambassador's healthcheck must ask its readiness endpoint, GET /health/ready on the "
+                        + "admin port 9901 (a check that always passes, such as [\"CMD\", \"true\"], lets the app start "
+                        + "before its ambassador is ready); the healthcheck's test is %s", test)
                 .isTrue();
     }
 }

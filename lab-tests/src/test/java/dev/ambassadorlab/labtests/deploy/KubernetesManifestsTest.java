@@ -62,7 +62,9 @@ class KubernetesManifestsTest {
         assertThat(ambassador.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health/ready");
         assertThat(ambassador.getLivenessProbe().getHttpGet().getPath()).as("liveness never depends on the upstream")
                 .isEqualTo("/health/live");
-        for (var probe : List.of(ambassador.getReadinessProbe(), ambassador.getLivenessProbe())) {
+        assertThat(ambassador.getStartupProbe()).as("the sidecar's startup probe: the app starts once it passes").isNotNull();
+        assertThat(ambassador.getStartupProbe().getHttpGet().getPath()).isEqualTo("/health/ready");
+        for (var probe : List.of(ambassador.getStartupProbe(), ambassador.getReadinessProbe(), ambassador.getLivenessProbe())) {
             var port = probe.getHttpGet().getPort();
             assertThat(port.getIntVal() != null ? String.valueOf(port.getIntVal()) : port.getStrVal()).as("a probe's port: the admin port, as the proxy port "
                     + "listens on the pod's loopback only").isIn("9901", "admin");
