@@ -171,7 +171,7 @@ public final class LabPod {
     }
 
     /** The app or ambassador image, built from its module's Dockerfile and jar; Docker's cache makes rebuilds quick. */
-    private static ImageFromDockerfile serviceImage(String module) {
+    public static ImageFromDockerfile serviceImage(String module) {
         Path dir = ROOT.resolve(module);
         Path jar = dir.resolve("target/" + module + ".jar");
         if (!Files.isRegularFile(jar)) {
