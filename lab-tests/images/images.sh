@@ -8,7 +8,9 @@
 #     ambassador-lab/toxiproxy:V   the real Toxiproxy server, built from its Go module (static binary, FROM scratch)
 #     ambassador-lab/wiremock:V    the WireMock standalone jar from Maven Central on the JRE stand-in
 #     ambassador-lab/prometheus:V  Debian's prometheus package (server and promtool), laid out as the official image
-#   Images that already exist are skipped.
+#   images.sh --naive     builds only the naive reference ambassador (--offline builds it too; it has no public image):
+#     ambassador-lab/naive-ambassador:1   naive-ambassador/app.py on Debian's python3, Flask, requests, prometheus_client
+#   Images that already exist are skipped; the naive one is rebuilt when its source changes.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -110,6 +112,25 @@ build_wiremock() {
   built+=("$image")
 }
 
+# The naive reference ambassador is the repository's own code: a label holds a hash of its source, so an edit to
+# app.py or its Dockerfile rebuilds it (in about a second, on the base image, which is kept).
+build_naive() {
+  local base="ambassador-lab/python-flask:bookworm" image="ambassador-lab/naive-ambassador:1"
+  local source="$root/naive-ambassador" hash
+  hash="$(cat "$source/Dockerfile" "$source/app.py" | sha256sum | cut -c1-16)"
+  if exists "$image" && [ "$("$docker" image inspect -f '{{ index .Config.Labels "dev.ambassadorlab.source" }}' "$image")" = "$hash" ]; then
+    echo "ok      $image (already built)"; return
+  fi
+  if ! exists "$base"; then
+    echo "build   $base: debootstrap bookworm with python3, Flask, requests, prometheus_client (about a minute)"
+    debootstrap_image "$base" python3,python3-flask,python3-requests,python3-prometheus-client,ca-certificates \
+      'ENV LANG=C.UTF-8' 'CMD ["python3"]'
+  fi
+  echo "build   $image: naive-ambassador/app.py on $base"
+  "$docker" build -q --build-arg "BASE_IMAGE=$base" --label "dev.ambassadorlab.source=$hash" -t "$image" "$source" >/dev/null
+  built+=("$image")
+}
+
 pull_public() {
   local images=("$(pom_property jre.image)" "ghcr.io/shopify/toxiproxy:$toxiproxy_version"
                 "wiremock/wiremock:$wiremock_version" "prom/prometheus:v$prometheus_version" "testcontainers/ryuk:0.14.0")
@@ -118,6 +139,7 @@ pull_public() {
     "$docker" pull -q "$image" >/dev/null || { echo "Could not pull $image: is this machine online and logged in?" >&2; exit 1; }
   done
   echo "Pulled: ${images[*]}"
+  echo "The naive reference ambassador has no public image: images.sh --naive (or --offline) builds it."
 }
 
 # The lab's own two services, as Compose and Kubernetes name them, from the jars the build left in target/.
@@ -141,9 +163,14 @@ case "${1:-}" in
     build_toxiproxy
     build_wiremock
     build_prometheus
+    build_naive
     if [ "${#built[@]}" -eq 0 ]; then echo "Every offline image already exists."; else echo "Built: ${built[*]}"; fi
     echo "The suite uses them when the public images cannot be pulled (LAB_IMAGES=offline forces them)."
     ;;
   --pull) pull_public ;;
-  *) echo "Usage: $0 --offline | --pull | --services" >&2; exit 2 ;;
+  --naive)
+    build_naive
+    [ "${#built[@]}" -eq 0 ] || echo "Built: ${built[*]}"
+    ;;
+  *) echo "Usage: $0 --offline | --pull | --services | --naive" >&2; exit 2 ;;
 esac
