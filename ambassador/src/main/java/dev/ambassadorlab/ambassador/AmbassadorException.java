@@ -3,53 +3,36 @@ package dev.ambassadorlab.ambassador;
 import java.time.Duration;
 
 /**
- * A failure the caller should hear about, with the HTTP status and the JSON body it becomes at the edge:
- * {@code {"error": code, "reason": sentence}}. 502 means the upstream answered something unusable, 503 that it is
- * unavailable (or the ambassador is shielding it), 504 that the time budget ran out.
+ * A failure the caller should hear about: an {@link ErrorCode} (which fixes the HTTP status) and a reason in words,
+ * written at the edge as {@code {"error": code, "reason": sentence}}. 502 means the upstream answered something
+ * unusable, 503 that it is unavailable (or the ambassador is shielding it), 504 that the time budget ran out.
  */
 public final class AmbassadorException extends RuntimeException {
-    private final int status;
-    private final String error;
+    private final ErrorCode code;
     private final Duration retryAfter;
 
-    private AmbassadorException(int status, String error, String reason, Duration retryAfter) {
+    public AmbassadorException(ErrorCode code, String reason) {
+        this(code, reason, null);
+    }
+
+    /** @param retryAfter how long the caller should wait before trying again, or null when nobody knows */
+    public AmbassadorException(ErrorCode code, String reason, Duration retryAfter) {
         super(reason);
-        this.status = status;
-        this.error = error;
+        this.code = code;
         this.retryAfter = retryAfter;
     }
 
-    public static AmbassadorException badRequest(String error, String reason) {
-        return new AmbassadorException(400, error, reason, null);
-    }
-
-    /** A 4xx for a request the ambassador will not forward as it is: too large (413), too slow to arrive (408)... */
-    public static AmbassadorException clientError(int status, String error, String reason) {
-        return new AmbassadorException(status, error, reason, null);
-    }
-
-    public static AmbassadorException badGateway(String error, String reason) {
-        return new AmbassadorException(502, error, reason, null);
-    }
-
-    public static AmbassadorException unavailable(String error, String reason, Duration retryAfter) {
-        return new AmbassadorException(503, error, reason, retryAfter);
-    }
-
-    public static AmbassadorException timedOut(String error, String reason) {
-        return new AmbassadorException(504, error, reason, null);
-    }
-
-    public static AmbassadorException storage(String reason) {
-        return new AmbassadorException(500, "storage_error", reason, null);
+    public ErrorCode code() {
+        return code;
     }
 
     public int status() {
-        return status;
+        return code.status();
     }
 
+    /** The code as the caller reads it in the JSON body. */
     public String error() {
-        return error;
+        return code.code();
     }
 
     public String reason() {
@@ -63,6 +46,6 @@ public final class AmbassadorException extends RuntimeException {
 
     /** True when the upstream is down or too slow, rather than wrong: the case a stale answer can cover for. */
     public boolean isUpstreamDown() {
-        return status == 503 || status == 504;
+        return status() == 503 || status() == 504;
     }
 }

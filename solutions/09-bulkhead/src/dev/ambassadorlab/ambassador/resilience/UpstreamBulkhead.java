@@ -1,6 +1,7 @@
 package dev.ambassadorlab.ambassador.resilience;
 
 import dev.ambassadorlab.ambassador.AmbassadorException;
+import dev.ambassadorlab.ambassador.ErrorCode;
 import dev.ambassadorlab.ambassador.metrics.AmbassadorMetrics;
 import dev.failsafe.Bulkhead;
 
@@ -40,7 +41,7 @@ public final class UpstreamBulkhead {
         }
         if (!permitted) {
             metrics.bulkheadRejected();
-            throw AmbassadorException.unavailable("overloaded", "the ambassador already runs " + limit
+            throw new AmbassadorException(ErrorCode.OVERLOADED, "the ambassador already runs " + limit
                     + " upstream requests (BULKHEAD_MAX_CONCURRENT) and none finished within " + maxWait.toMillis()
                     + " ms (BULKHEAD_MAX_WAIT_MS): the upstream is slow; try again shortly", Duration.ofSeconds(1));
         }

@@ -1,6 +1,7 @@
 package dev.ambassadorlab.ambassador.images;
 
 import dev.ambassadorlab.ambassador.AmbassadorException;
+import dev.ambassadorlab.ambassador.ErrorCode;
 import dev.ambassadorlab.ambassador.metrics.AmbassadorMetrics;
 import dev.ambassadorlab.ambassador.security.ImageHostAllowlist;
 import dev.ambassadorlab.ambassador.security.ImageId;
@@ -48,8 +49,8 @@ public final class CatImageService {
         if (!search.isSuccessful()) throw upstream.rejected(search, "The Cat API's search", caller);
         SearchHit hit = SearchHit.parse(search.body());
 
-        ImageId id = refuseUnless(() -> new ImageId(hit.id()), "invalid_image_id");
-        HttpUrl url = refuseUnless(() -> allowlist.check(hit.url()), "image_url_not_allowed");
+        ImageId id = refuseUnless(() -> new ImageId(hit.id()), ErrorCode.INVALID_IMAGE_ID);
+        HttpUrl url = refuseUnless(() -> allowlist.check(hit.url()), ErrorCode.IMAGE_URL_NOT_ALLOWED);
         // The allowed origin, not the URL's own host, names the upstream: under "*.example.com" any number of hosts
         // share one breaker and one metric label, so what the ambassador keeps per upstream stays bounded.
         String imageUpstream = allowlist.allowing(url).map(Origin::label).orElse(Origin.of(url).label());
@@ -76,11 +77,11 @@ public final class CatImageService {
     }
 
     /** Runs a safety check; a refusal becomes a 502 that names the problem. */
-    private static <T> T refuseUnless(Supplier<T> check, String error) {
+    private static <T> T refuseUnless(Supplier<T> check, ErrorCode error) {
         try {
             return check.get();
         } catch (IllegalArgumentException refused) {
-            throw AmbassadorException.badGateway(error, "The Cat API's search answer was refused: "
+            throw new AmbassadorException(error, "The Cat API's search answer was refused: "
                     + refused.getMessage());
         }
     }

@@ -1,6 +1,7 @@
 package dev.ambassadorlab.ambassador.images;
 
 import dev.ambassadorlab.ambassador.AmbassadorException;
+import dev.ambassadorlab.ambassador.ErrorCode;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -32,15 +33,15 @@ public enum ImageFormat {
     public static ImageFormat verify(String contentType, byte[] body) {
         String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         ImageFormat format = Arrays.stream(values()).filter(f -> f.mediaType.equals(mediaType)).findFirst()
-                .orElseThrow(() -> AmbassadorException.badGateway("not_an_image", "the image download answered with "
+                .orElseThrow(() -> new AmbassadorException(ErrorCode.NOT_AN_IMAGE, "the image download answered with "
                         + "Content-Type \"" + (mediaType.isEmpty() ? "(none)" : mediaType)
                         + "\"; expected image/jpeg, image/png or image/gif"));
         if (body.length == 0) {
-            throw AmbassadorException.badGateway("not_an_image", "the image download answered with an empty body");
+            throw new AmbassadorException(ErrorCode.NOT_AN_IMAGE, "the image download answered with an empty body");
         }
         if (body.length < format.magic.length
                 || !Arrays.equals(body, 0, format.magic.length, format.magic, 0, format.magic.length)) {
-            throw AmbassadorException.badGateway("not_an_image",
+            throw new AmbassadorException(ErrorCode.NOT_AN_IMAGE,
                     "the image download is labelled " + mediaType + " but its bytes are not a " + format.name() + " file");
         }
         return format;

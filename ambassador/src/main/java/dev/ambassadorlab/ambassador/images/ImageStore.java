@@ -1,6 +1,7 @@
 package dev.ambassadorlab.ambassador.images;
 
 import dev.ambassadorlab.ambassador.AmbassadorException;
+import dev.ambassadorlab.ambassador.ErrorCode;
 import dev.ambassadorlab.ambassador.security.ImageId;
 import dev.ambassadorlab.ambassador.upstream.BodySink;
 import okio.Buffer;
@@ -96,8 +97,8 @@ public final class ImageStore {
     }
 
     private AmbassadorException storageError(IOException failed) {
-        return AmbassadorException.storage("the image could not be saved in IMAGES_DIR=\"" + dir + "\" ("
-                + failed.getClass().getSimpleName() + ": " + failed.getMessage()
+        return new AmbassadorException(ErrorCode.STORAGE_ERROR, "the image could not be saved in IMAGES_DIR=\""
+                + dir + "\" (" + failed.getClass().getSimpleName() + ": " + failed.getMessage()
                 + "); check that the directory is writable and the disk has room");
     }
 

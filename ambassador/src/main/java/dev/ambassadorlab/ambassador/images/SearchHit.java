@@ -3,6 +3,7 @@ package dev.ambassadorlab.ambassador.images;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ambassadorlab.ambassador.AmbassadorException;
+import dev.ambassadorlab.ambassador.ErrorCode;
 
 import java.io.IOException;
 
@@ -45,7 +46,7 @@ public record SearchHit(String id, String url, Integer width, Integer height) {
     }
 
     private static AmbassadorException malformed(String why) {
-        return AmbassadorException.badGateway("malformed_search_answer",
+        return new AmbassadorException(ErrorCode.MALFORMED_SEARCH_ANSWER,
                 "The Cat API's search answer cannot be used: " + why);
     }
 }

@@ -1,6 +1,7 @@
 package dev.ambassadorlab.ambassador.upstream;
 
 import dev.ambassadorlab.ambassador.AmbassadorException;
+import dev.ambassadorlab.ambassador.ErrorCode;
 import dev.ambassadorlab.ambassador.metrics.AmbassadorMetrics;
 import dev.ambassadorlab.ambassador.resilience.RetryAfter;
 import dev.ambassadorlab.ambassador.resilience.Timeouts;
@@ -35,36 +36,36 @@ public final class FailureTranslator {
         if (failure instanceof AmbassadorException known) return known;
         if (failure instanceof TimeoutExceededException exceeded) {
             if (timeouts.isAttemptTimeout(exceeded)) {
-                return AmbassadorException.timedOut("upstream_timeout", upstream + " did not answer within the attempt"
-                        + " timeout of " + exceeded.getTimeout().getConfig().getTimeout().toMillis() + " ms (" + tries + ")");
+                return new AmbassadorException(ErrorCode.UPSTREAM_TIMEOUT, upstream + " did not answer within the "
+                        + "attempt timeout of " + exceeded.getTimeout().getConfig().getTimeout().toMillis() + " ms (" + tries + ")");
             }
-            return AmbassadorException.timedOut("deadline_exceeded", "the request deadline of "
+            return new AmbassadorException(ErrorCode.DEADLINE_EXCEEDED, "the request deadline of "
                     + timeouts.requestDeadline().toMillis() + " ms passed while calling " + upstream + " (" + tries + ")");
         }
         if (failure instanceof CircuitBreakerOpenException open) {
             metrics.breakerRejected(upstream);
             Duration wait = open.getCircuitBreaker().getRemainingDelay();
-            return AmbassadorException.unavailable("circuit_open", "the circuit breaker for " + upstream
+            return new AmbassadorException(ErrorCode.CIRCUIT_OPEN, "the circuit breaker for " + upstream
                     + " is open after repeated failures; the upstream was not called", atLeastOneSecond(wait));
         }
         if (failure instanceof BodyTooLargeException tooLarge) {
-            return AmbassadorException.badGateway("answer_too_large", upstream + ": " + tooLarge.getMessage());
+            return new AmbassadorException(ErrorCode.ANSWER_TOO_LARGE, upstream + ": " + tooLarge.getMessage());
         }
         if (failure instanceof TruncatedBodyException truncated) {
-            return AmbassadorException.badGateway("truncated_answer", upstream + " broke off its answer: "
+            return new AmbassadorException(ErrorCode.TRUNCATED_ANSWER, upstream + " broke off its answer: "
                     + truncated.getMessage() + " (" + tries + ")");
         }
         if (failure instanceof UnknownHostException) {
-            return AmbassadorException.unavailable("upstream_unavailable", "the host of " + upstream
-                    + " cannot be resolved; check CAT_API_URL and the network (" + tries + ")", null);
+            return new AmbassadorException(ErrorCode.UPSTREAM_UNAVAILABLE, "the host of " + upstream
+                    + " cannot be resolved; check CAT_API_URL and the network (" + tries + ")");
         }
         if (failure instanceof ConnectException) {
-            return AmbassadorException.unavailable("upstream_unavailable", "could not connect to " + upstream
-                    + " (" + tries + "): " + failure.getMessage(), null);
+            return new AmbassadorException(ErrorCode.UPSTREAM_UNAVAILABLE, "could not connect to " + upstream
+                    + " (" + tries + "): " + failure.getMessage());
         }
         if (failure instanceof IOException) {
-            return AmbassadorException.unavailable("upstream_unavailable", upstream + " failed ("
-                    + tries + "): " + failure.getClass().getSimpleName() + ": " + failure.getMessage(), null);
+            return new AmbassadorException(ErrorCode.UPSTREAM_UNAVAILABLE, upstream + " failed ("
+                    + tries + "): " + failure.getClass().getSimpleName() + ": " + failure.getMessage());
         }
         if (failure instanceof RuntimeException unexpected) throw unexpected;
         throw new IllegalStateException(failure);
@@ -79,15 +80,15 @@ public final class FailureTranslator {
         int status = response.status();
         String tries = attempts == 1 ? "1 attempt" : attempts + " attempts";
         if (status == 429 || status >= 500) {
-            return AmbassadorException.unavailable("upstream_unavailable", what + " answered " + status
+            return new AmbassadorException(ErrorCode.UPSTREAM_UNAVAILABLE, what + " answered " + status
                     + " (" + tries + ")", retryAfter.requested(response).orElse(null));
         }
         if (status >= 300 && status < 400) {
-            return AmbassadorException.badGateway("upstream_redirect", what + " answered with a " + status
+            return new AmbassadorException(ErrorCode.UPSTREAM_REDIRECT, what + " answered with a " + status
                     + " redirect; the ambassador does not follow redirects");
         }
         String hint = status == 401 || status == 403 ? "; check CAT_API_KEY" : "";
-        return AmbassadorException.badGateway("upstream_rejected", what + " answered " + status + hint);
+        return new AmbassadorException(ErrorCode.UPSTREAM_REJECTED, what + " answered " + status + hint);
     }
 
     private static Duration atLeastOneSecond(Duration wait) {

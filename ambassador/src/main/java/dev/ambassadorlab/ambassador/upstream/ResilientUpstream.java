@@ -1,6 +1,7 @@
 package dev.ambassadorlab.ambassador.upstream;
 
 import dev.ambassadorlab.ambassador.AmbassadorException;
+import dev.ambassadorlab.ambassador.ErrorCode;
 import dev.ambassadorlab.ambassador.metrics.AmbassadorMetrics;
 import dev.ambassadorlab.ambassador.resilience.CircuitBreakers;
 import dev.ambassadorlab.ambassador.resilience.RetryBudget;
@@ -43,7 +44,7 @@ public final class ResilientUpstream {
     public UpstreamResponse call(UpstreamRequest request, RequestContext caller) {
         Duration remaining = caller.remaining();
         if (remaining.isNegative() || remaining.isZero()) {
-            throw AmbassadorException.timedOut("deadline_exceeded", "the request deadline of "
+            throw new AmbassadorException(ErrorCode.DEADLINE_EXCEEDED, "the request deadline of "
                     + timeouts.requestDeadline().toMillis() + " ms passed before " + request.upstream() + " was called");
         }
         caller.callStarted();

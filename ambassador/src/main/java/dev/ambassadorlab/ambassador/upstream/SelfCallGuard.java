@@ -1,6 +1,7 @@
 package dev.ambassadorlab.ambassador.upstream;
 
 import dev.ambassadorlab.ambassador.AmbassadorException;
+import dev.ambassadorlab.ambassador.ErrorCode;
 import okhttp3.Connection;
 import okhttp3.Interceptor;
 import okhttp3.Response;
@@ -32,7 +33,7 @@ public final class SelfCallGuard implements Interceptor {
         if (connection != null) {
             InetSocketAddress target = connection.route().socketAddress();
             if (ownPorts.contains(target.getPort()) && isThisHost(target.getAddress())) {
-                throw AmbassadorException.badGateway("self_call_refused", chain.request().url().redact()
+                throw new AmbassadorException(ErrorCode.SELF_CALL_REFUSED, chain.request().url().redact()
                         + " is the ambassador itself (" + target + "); it does not call its own ports");
             }
         }

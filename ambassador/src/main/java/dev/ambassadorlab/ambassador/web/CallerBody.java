@@ -1,6 +1,7 @@
 package dev.ambassadorlab.ambassador.web;
 
 import dev.ambassadorlab.ambassador.AmbassadorException;
+import dev.ambassadorlab.ambassador.ErrorCode;
 import io.javalin.http.Context;
 
 import java.io.IOException;
@@ -40,10 +41,10 @@ final class CallerBody {
             if (body.length > cap) throw tooLarge(cap);
             return body;
         } catch (InterruptedIOException tooSlow) {
-            throw AmbassadorException.clientError(408, "request_timeout", "the request body did not arrive within the "
+            throw new AmbassadorException(ErrorCode.REQUEST_TIMEOUT, "the request body did not arrive within the "
                     + "deadline (" + caller.elapsed().toMillis() + " ms); send it faster or in one piece");
         } catch (IOException broken) {
-            throw AmbassadorException.clientError(400, "bad_request_body", "the request body could not be read: "
+            throw new AmbassadorException(ErrorCode.BAD_REQUEST_BODY, "the request body could not be read: "
                     + broken.getMessage());
         } finally {
             deadline.cancel(false);
@@ -52,7 +53,7 @@ final class CallerBody {
     }
 
     private static AmbassadorException tooLarge(long cap) {
-        return AmbassadorException.clientError(413, "body_too_large", "the request body is larger than " + cap
+        return new AmbassadorException(ErrorCode.BODY_TOO_LARGE, "the request body is larger than " + cap
                 + " bytes (ANSWER_MAX_BYTES), the most the ambassador forwards");
     }
 

@@ -1,6 +1,7 @@
 package dev.ambassadorlab.ambassador.web;
 
 import dev.ambassadorlab.ambassador.AmbassadorException;
+import dev.ambassadorlab.ambassador.ErrorCode;
 import io.javalin.http.Context;
 
 import java.util.List;
@@ -49,7 +50,7 @@ public final class CallerHeaders {
     public static void refuseMethodOverride(Context ctx) {
         for (String name : METHOD_OVERRIDES) {
             if (ctx.header(name) != null) {
-                throw AmbassadorException.badRequest("method_override_refused", name + " is refused: the ambassador "
+                throw new AmbassadorException(ErrorCode.METHOD_OVERRIDE_REFUSED, name + " is refused: the ambassador "
                         + "forwards the method of the request line only; send the method you mean");
             }
         }
@@ -58,7 +59,7 @@ public final class CallerHeaders {
     /** A caller's header value to forward, refused with a 400 when it holds what an HTTP header cannot carry. */
     public static String forwardable(String name, String value) {
         if (!HEADER_VALUE.matcher(value).matches()) {
-            throw AmbassadorException.badRequest("bad_header", "the " + name + " header holds a character outside "
+            throw new AmbassadorException(ErrorCode.BAD_HEADER, "the " + name + " header holds a character outside "
                     + "printable ASCII; it cannot be forwarded");
         }
         return value;
@@ -74,7 +75,7 @@ public final class CallerHeaders {
         } catch (NumberFormatException notANumber) {
             // answered below
         }
-        throw AmbassadorException.badRequest("bad_header", MAX_RETRIES + " must be a whole number from 0 to "
+        throw new AmbassadorException(ErrorCode.BAD_HEADER, MAX_RETRIES + " must be a whole number from 0 to "
                 + configuredMax + "; it can only lower the retry count");
     }
 

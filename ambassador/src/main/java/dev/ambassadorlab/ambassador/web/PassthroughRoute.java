@@ -1,6 +1,7 @@
 package dev.ambassadorlab.ambassador.web;
 
 import dev.ambassadorlab.ambassador.AmbassadorException;
+import dev.ambassadorlab.ambassador.ErrorCode;
 import dev.ambassadorlab.ambassador.security.ApiKey;
 import dev.ambassadorlab.ambassador.security.Origin;
 import dev.ambassadorlab.ambassador.upstream.ResilientUpstream;
@@ -53,7 +54,7 @@ public final class PassthroughRoute {
         }
         String idempotencyKey = ctx.header(UpstreamRequest.IDEMPOTENCY_KEY);
         if (idempotencyKey != null && idempotencyKey.isBlank()) {
-            throw AmbassadorException.badRequest("bad_header", UpstreamRequest.IDEMPOTENCY_KEY + " is empty: send a "
+            throw new AmbassadorException(ErrorCode.BAD_HEADER, UpstreamRequest.IDEMPOTENCY_KEY + " is empty: send a "
                     + "unique key to make this request safe to retry, or leave the header out");
         }
         byte[] body = CallerBody.read(ctx, maxBytes, caller);
@@ -79,7 +80,7 @@ public final class PassthroughRoute {
         String rawPath = ctx.req().getRequestURI();
         String lowerPath = rawPath.toLowerCase(Locale.ROOT);
         if (rawPath.contains("\\") || ENCODED_SEPARATORS.stream().anyMatch(lowerPath::contains)) {
-            throw AmbassadorException.badRequest("bad_path", "the path holds an encoded '/', '\\' or '.' (or a '\\'); "
+            throw new AmbassadorException(ErrorCode.BAD_PATH, "the path holds an encoded '/', '\\' or '.' (or a '\\'); "
                     + "it is not forwarded, since the upstream might decode it into another path");
         }
         String basePath = catApi.encodedPath().endsWith("/")
@@ -90,7 +91,8 @@ public final class PassthroughRoute {
                 .build();
         // HttpUrl resolves "..": what is left must still be under /v1/ of the Cat API.
         if (!url.encodedPath().startsWith(basePath + "/v1/")) {
-            throw AmbassadorException.badRequest("bad_path", "the path leaves /v1/ of The Cat API; it is not forwarded");
+            throw new AmbassadorException(ErrorCode.BAD_PATH,
+                    "the path leaves /v1/ of The Cat API; it is not forwarded");
         }
         return url;
     }
