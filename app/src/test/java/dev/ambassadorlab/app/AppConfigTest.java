@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class AppConfigTest {
 
     @Test
-    void defaultsKeepTheSeedLabsPortsAndWaitLongerThanTheAmbassadorsDeadline() {
+    void defaultsUseTheLabsPortsAndWaitLongerThanTheAmbassadorsDeadline() {
         var config = AppConfig.fromEnv(Map.of());
 
         assertThat(config.port()).isEqualTo(5000);

@@ -16,9 +16,9 @@ import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 
 /**
- * Everything the ambassador counts, in one registry that is scraped at {@code GET /metrics}. The first three metrics
- * keep the names of the original lab; the rest tell the story of each policy. Labels stay low-cardinality: a status
- * class, an upstream "host:port" (bounded by the allowlist) and an outcome.
+ * Everything the ambassador counts, in one registry that is scraped at {@code GET /metrics}. The first three are the
+ * core metrics every ambassador the chaos suite grades must expose; the rest tell the story of each policy. Labels
+ * stay low-cardinality: a status class, an upstream "host:port" (bounded by the allowlist) and an outcome.
  */
 public final class AmbassadorMetrics {
     private static final PrometheusTextFormatWriter TEXT_FORMAT = PrometheusTextFormatWriter.create();
