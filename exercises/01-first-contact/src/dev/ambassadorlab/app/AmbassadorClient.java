@@ -61,10 +61,10 @@ public final class AmbassadorClient {
         try (Response response = http.newCall(request.build()).execute()) {
             return Answer.relay(response);
         } catch (IOException failure) {
-            // TODO(01): this ends as a 500 "internal_error" from the app. Answer with Answer.error(...) instead:
-            //  502 "ambassador_unreachable" when the ambassador cannot be reached (ConnectException), 504
-            //  "ambassador_timeout" when it is too slow (an InterruptedIOException: the call's timeout ran out),
-            //  502 "ambassador_failed" for any other IOException. Say in the reason what to check.
+            // TODO(01): this ends as a 500 "internal_error" from the app. Answer a JSON error instead: 502
+            //  "ambassador_unreachable" when nothing listens at the ambassador's address, 504 "ambassador_timeout"
+            //  when it did not answer within `timeout`, 502 "ambassador_failed" when the call broke any other way.
+            //  Say in the reason what to check.
             throw new IllegalStateException("calling the ambassador failed", failure);
         }
     }
@@ -87,8 +87,8 @@ public final class AmbassadorClient {
         static Answer relay(Response response) throws IOException {
             String type = response.header("Content-Type", "(none)");
             String body = response.body().string();
-            // TODO(01): an answer that is not JSON (its Content-Type, or isJson(body)) must not be passed on as if it
-            //  were: answer 502 "ambassador_bad_answer" instead, naming the status and the type that came back.
+            // TODO(01): an answer that is not JSON (by its Content-Type, or by its body) must not be passed on as if
+            //  it were: answer 502 "ambassador_bad_answer" instead, naming the status and the type that came back.
             Map<String, String> headers = new LinkedHashMap<>();
             for (String name : RETURNED) {
                 String value = response.header(name);

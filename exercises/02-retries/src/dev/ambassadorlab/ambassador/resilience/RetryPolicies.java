@@ -37,7 +37,7 @@ public final class RetryPolicies {
 
     /** The retries this request may have: the caller may ask for fewer than configured, never for more. */
     public int retriesFor(UpstreamRequest request, int retriesWanted) {
-        // TODO(02): a request that is not safe to repeat (request.isSafeToRepeat()) must get no retries at all.
+        // TODO(02): a request that is not safe to repeat (a POST without an Idempotency-Key) gets no retries at all.
         return Math.max(0, Math.min(retriesWanted, maxRetries));
     }
 
@@ -45,12 +45,11 @@ public final class RetryPolicies {
         int retries = retriesFor(request, retriesWanted);
         AtomicInteger failedAttempts = new AtomicInteger();
         return RetryPolicy.<UpstreamResponse>builder()
-                // TODO(02): retry when the upstream could not be reached, broke off (IOException) or missed the
-                //  attempt timeout (TimeoutExceededException): .handle(...)
-                // TODO(02): ...and when it answered 429 or 5xx: .handleResultIf(...); isRetryableStatus says which.
+                // TODO(02): retry an attempt when the upstream could not be reached, broke off, or missed the attempt
+                //  timeout, and when it answered 429 or 5xx (isRetryableStatus says which); nothing else.
                 // TODO(02): allow `retries` retries, not none.
                 .withMaxRetries(0)
-                // TODO(02): wait before each retry: .withDelayFn(context -> ...) with backoff.before(attempt, last answer)
+                // TODO(02): before each retry, wait as long as `backoff` says for that attempt and its last answer.
                 // Give up early when the upstream wants a longer wait than the cap, or the retry budget is spent.
                 .abortIf((response, failure) -> failedAttempts.incrementAndGet() <= retries && shouldGiveUp(response))
                 .onRetry(event -> metrics.retried())

@@ -35,8 +35,8 @@ public final class Timeouts {
      * so no retry starts after the deadline.
      */
     public Timeout<UpstreamResponse> deadline(Duration remaining) {
-        // TODO(03): the call must end when the caller's remaining time is up, even in the middle of a backoff wait:
-        //  which Timeout option interrupts a waiting thread?
+        // TODO(03): the call must end when the caller's remaining time is up, even while it sleeps in a backoff
+        //  wait between two attempts.
         return Timeout.<UpstreamResponse>builder(Duration.ofDays(1)).build();
     }
 

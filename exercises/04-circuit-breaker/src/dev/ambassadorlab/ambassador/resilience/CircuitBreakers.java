@@ -33,8 +33,8 @@ public final class CircuitBreakers {
 
     private CircuitBreaker<UpstreamResponse> create(String upstream) {
         return CircuitBreaker.<UpstreamResponse>builder()
-                // TODO(04): count as failures what says the upstream itself is in trouble: IOException,
-                //  TimeoutExceededException and 5xx answers (a 4xx or a 429 is an answer, not an outage).
+                // TODO(04): count as failures what says the upstream itself is in trouble: no connection, a broken
+                //  one, an attempt that ran out of time, a 5xx answer (a 4xx or a 429 is an answer, not an outage).
                 .handleIf((response, failure) -> false)
                 // TODO(04): open after failureThreshold failures in a row, stay open for openDuration,
                 //  then close again after one successful probe.

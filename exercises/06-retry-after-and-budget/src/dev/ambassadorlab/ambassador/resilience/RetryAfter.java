@@ -26,8 +26,8 @@ public final class RetryAfter {
         String value = response == null ? null : response.header(HEADER);
         if (value == null || value.isBlank()) return Optional.empty();
         // TODO(06): a Retry-After header holds either whole seconds ("2") or an HTTP date
-        //  ("Thu, 26 Nov 2026 10:00:04 GMT", DateTimeFormatter.RFC_1123_DATE_TIME). Return the wait it asks for,
-        //  never negative (a date in the past means no wait); empty when it cannot be read.
+        //  ("Thu, 26 Nov 2026 10:00:04 GMT"). Return the wait it asks for, never negative (a date in the past means
+        //  no wait); empty when it cannot be read.
         return Optional.empty();
     }
 

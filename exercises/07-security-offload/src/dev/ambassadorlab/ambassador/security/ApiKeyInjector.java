@@ -24,8 +24,8 @@ public final class ApiKeyInjector implements Interceptor {
 
     @Override
     public Response intercept(Chain chain) throws IOException {
-        Request.Builder request = chain.request().newBuilder();
         // TODO(07): drop any x-api-key the caller sent, and add ours when we have one, only to requests for The Cat API.
+        Request.Builder request = chain.request().newBuilder();
         return chain.proceed(request.build());
     }
 

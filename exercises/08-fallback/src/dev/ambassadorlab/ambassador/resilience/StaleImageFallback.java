@@ -37,7 +37,7 @@ public final class StaleImageFallback {
     public ImageResult fetch(Supplier<ImageResult> fresh, boolean callerAcceptsStale) {
         Supplier<ImageResult> remembering = () -> remember(fresh.get());
         // TODO(08): when the fallback is enabled and the caller accepts a stale answer, run the fresh fetch under
-        //  the `fallback` policy (Failsafe.with(...).get(...)), so an outage serves the last good image instead.
+        //  the `fallback` policy, so that an outage serves the last good image instead of an error.
         return remembering.get();
     }
 

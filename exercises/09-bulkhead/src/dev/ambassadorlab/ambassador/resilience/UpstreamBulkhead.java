@@ -32,13 +32,14 @@ public final class UpstreamBulkhead {
     }
 
     public <T> T run(Supplier<T> work) {
-        // TODO(09): take a permit, waiting at most maxWait for one. When none came, count the rejection and refuse:
-        //  a 503 "overloaded" with a Retry-After of one second. Give the permit back when the work is done, whatever
-        //  happens.
+        // TODO(09): at most `limit` callers work upstream at once; one over the cap may wait up to maxWait for a
+        //  place. When none frees up, count the rejection and refuse: a 503 "overloaded" that asks to come back in
+        //  a second.
         inFlight.incrementAndGet();
         try {
             return work.get();
         } finally {
+            // TODO(09): the place is given back whatever the work did, so that the next caller can have it.
             inFlight.decrementAndGet();
         }
     }
