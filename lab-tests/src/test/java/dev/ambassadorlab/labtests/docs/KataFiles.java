@@ -33,9 +33,9 @@ final class KataFiles {
     private KataFiles() {
     }
 
-    /** The exercise directories' names, such as 02-retries, in order. */
+    /** The exercise directories' names, such as 02-retries, in order; not 00, which has no code and no hints. */
     static List<String> exercises() {
-        return directories(EXERCISES);
+        return directories(EXERCISES).stream().filter(name -> !name.startsWith("00-")).toList();
     }
 
     static List<String> directories(Path tree) {

@@ -43,7 +43,9 @@ final class Scorecard implements TestWatcher, AfterAllCallback {
 
     @Override
     public void testAborted(ExtensionContext context, Throwable cause) {
-        record(context, "N/A", firstLine(cause.getMessage()).replaceFirst("^Assumption failed: ", ""));
+        // JUnit and AssertJ wrap the assumption's own words ("Assumption failed: ...", "... due to: [...]"): keep the words.
+        record(context, "N/A", firstLine(cause.getMessage()).replaceFirst("^Assumption failed: ", "")
+                .replaceFirst("^assumption was not met due to: \\[(.*)]\\s*$", "$1"));
     }
 
     private void record(ExtensionContext context, String result, String seen) {
