@@ -26,6 +26,8 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +41,12 @@ import java.util.Map;
 final class GradedPod implements AutoCloseable {
     /** Where the candidate saves images: under /tmp, so an id that climbs out of it lands somewhere writable. */
     static final String IMAGES_DIR = "/tmp/lab-images";
+    /**
+     * A world-writable /tmp copied into every candidate before it starts: an image built FROM scratch has none, and a
+     * candidate running as any user must be able to create IMAGES_DIR under it. Copied, not mounted, so the engine's
+     * archive API (which does not see tmpfs mounts) reads what was saved.
+     */
+    private static final MountableFile WRITABLE_TMP = writableTmp();
     /** How long a caller waits for any answer: far beyond any sensible deadline, far short of three hung attempts. */
     static final Duration PATIENCE = Duration.ofSeconds(15);
     private static final int APP_PORT = 5000;
@@ -52,6 +60,8 @@ final class GradedPod implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private Proxy catApiProxy;
+    /** Why the candidate did not start, once it has not: every later scenario fails at once with the same words. */
+    private String startFailure;
     private GenericContainer<?> ambassador;
     private GenericContainer<?> app;
 
@@ -83,8 +93,10 @@ final class GradedPod implements AutoCloseable {
         wireMockAdmin.resetRequests();
         List<Integer> ports = new ArrayList<>(List.of(candidate.port(), APP_PORT));
         if (candidate.metricsPort() != candidate.port()) ports.add(candidate.metricsPort());
+        if (startFailure != null) throw new IllegalStateException(startFailure);
         ambassador = new GenericContainer<>(candidate.image())
                 .withNetwork(network).withNetworkAliases("ambassador")
+                .withCopyFileToContainer(WRITABLE_TMP, "/tmp")
                 .withEnv("CAT_API_URL", "http://toxiproxy:8666")
                 .withEnv("IMAGES_DIR", IMAGES_DIR)
                 .withEnv("AMBASSADOR_PORT", String.valueOf(candidate.port()))
@@ -92,7 +104,13 @@ final class GradedPod implements AutoCloseable {
                 .withExposedPorts(ports.toArray(Integer[]::new))
                 .waitingFor(Wait.forHttp("/metrics").forPort(candidate.metricsPort())
                         .withStartupTimeout(Duration.ofSeconds(60)));
-        ambassador.start();
+        try {
+            ambassador.start();
+        } catch (RuntimeException failed) {
+            startFailure = candidate.image() + " did not answer GET /metrics on port " + candidate.metricsPort()
+                    + " within 60 s of starting; its last log line: " + lastLogLine(ambassador);
+            throw new IllegalStateException(startFailure, failed);
+        }
         app = new GenericContainer<>(LabPod.serviceImage("app"))
                 .withNetworkMode("container:" + ambassador.getContainerId())
                 .withEnv("AMBASSADOR_URL", "http://localhost:" + candidate.port())
@@ -171,6 +189,25 @@ final class GradedPod implements AutoCloseable {
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(interrupted);
+        }
+    }
+
+    private static String lastLogLine(GenericContainer<?> container) {
+        try {
+            String[] lines = container.getLogs().strip().split("\n");
+            return lines[lines.length - 1].isBlank() ? "(none)" : lines[lines.length - 1];
+        } catch (RuntimeException gone) {
+            return "(none: the container is gone)";
+        }
+    }
+
+    private static MountableFile writableTmp() {
+        try {
+            Path tmp = Files.createTempDirectory("lab-grade-tmp");
+            tmp.toFile().deleteOnExit();
+            return MountableFile.forHostPath(tmp, 01777);
+        } catch (IOException cannot) {
+            throw new UncheckedIOException(cannot);
         }
     }
 
