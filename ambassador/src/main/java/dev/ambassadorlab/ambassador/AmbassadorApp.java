@@ -38,6 +38,21 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Builds the ambassador: its parts, wired from one config, and its two Javalin apps (the proxy and the admin
  * endpoints), each with every route in one block.
+ *
+ * <p>One request meets the policies in this order, outermost first (the same picture is in the README, "What happens
+ * on one request"). Bulkhead and fallback are put together here; {@link ResilientUpstream} nests the rest around each
+ * upstream call, the search and then the download, which share one deadline.
+ * <pre>
+ * GET /images/latest
+ *  +- bulkhead            UpstreamBulkhead (09)    a permit, or 503 overloaded after BULKHEAD_MAX_WAIT_MS
+ *     +- fallback         StaleImageFallback (08)  a 503 or 504 from below: the last good image, marked stale
+ *        +- deadline      Timeouts (03)            what is left of REQUEST_DEADLINE_MS, counted from arrival; then 504
+ *           +- retry      RetryPolicies (02)       up to RETRY_MAX_RETRIES, waiting Backoff's time or the upstream's
+ *              |                                   Retry-After (06); each retry paid from the RetryBudget (06)
+ *              +- circuit breaker   CircuitBreakers (04)   one per upstream; while open, 503 circuit_open, no call
+ *                 +- attempt timeout   Timeouts (03)       ATTEMPT_TIMEOUT_MS, then the call is cancelled
+ *                    +- the HTTP call  OkHttp, with the API key (07)
+ * </pre>
  */
 public final class AmbassadorApp {
     private static final List<HandlerType> PASSTHROUGH_METHODS = List.of(

@@ -18,7 +18,8 @@ import java.time.Duration;
 
 /**
  * Sends a request upstream under the policies, composed outer to inner as Failsafe recommends:
- * deadline → retry → circuit breaker → attempt timeout → the OkHttp call. Returns the upstream's answer, whatever its
+ * deadline → retry → circuit breaker → attempt timeout → the OkHttp call (the inner part of the picture in
+ * {@link dev.ambassadorlab.ambassador.AmbassadorApp}, inside its bulkhead and fallback). Returns the upstream's answer, whatever its
  * status, or throws an {@link AmbassadorException} that says why there is none.
  */
 public final class ResilientUpstream {
