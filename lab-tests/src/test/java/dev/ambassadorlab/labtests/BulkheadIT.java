@@ -33,14 +33,25 @@ class BulkheadIT extends ChaosTest {
                 + "\"overloaded\" refusals; got %d; does run() refuse when no permit came within the wait?",
                 BULKHEAD + extra, BULKHEAD, extra, refused.size()).hasSize(extra);
         assertThat(refused).allSatisfy(answer -> {
-            assertThat(answer.error()).isEqualTo("overloaded");
-            assertThat(answer.header("Retry-After")).isEqualTo("1");
-            assertThat(answer.took()).isLessThan(Duration.ofMillis(1000));
+            assertThat(answer.error()).withFailMessage("a refused caller should get the error \"overloaded\"; one got "
+                    + "%s", answer.summary()).isEqualTo("overloaded");
+            assertThat(answer.header("Retry-After")).withFailMessage("a refused caller should be told to come back in "
+                    + "a second (Retry-After: 1); one got Retry-After: %s", answer.header("Retry-After"))
+                    .isEqualTo("1");
+            assertThat(answer.took()).withFailMessage("a refusal should come after the short wait for a permit "
+                    + "(BULKHEAD_MAX_WAIT_MS, 0.5 s), in under 1 s; one took %s", answer.took())
+                    .isLessThan(Duration.ofMillis(1000));
         });
-        assertThat(answers).filteredOn(answer -> answer.status() == 200).hasSize(BULKHEAD);
+        long succeeded = answers.stream().filter(answer -> answer.status() == 200).count();
+        assertThat(succeeded).withFailMessage("expected the %d callers that got a permit to get their cat (200); %d "
+                + "did", BULKHEAD, succeeded).isEqualTo(BULKHEAD);
         var after = pod.metrics();
-        assertThat(after.increaseSince(before, "ambassador_bulkhead_rejections_total")).isEqualTo(extra);
-        assertThat(after.value("ambassador_bulkhead_in_flight")).isZero();
+        double rejections = after.increaseSince(before, "ambassador_bulkhead_rejections_total");
+        assertThat(rejections).withFailMessage("%d refusals, so expected ambassador_bulkhead_rejections_total to rise "
+                + "by %d; it rose by %.0f", extra, extra, rejections).isEqualTo(extra);
+        double inFlight = after.value("ambassador_bulkhead_in_flight");
+        assertThat(inFlight).withFailMessage("every caller has its answer, so expected ambassador_bulkhead_in_flight "
+                + "back at 0; it is %.0f; does run() give its permit back?", inFlight).isZero();
     }
 
     @Test

@@ -21,7 +21,10 @@ class CircuitBreakerIT extends ChaosTest {
 
         // Fault: the proxy is down; two callers make 3 + 2 failed attempts and the fifth opens the breaker
         pod.catApiProxy().disable();
-        assertThat(pod.ambassador("/images/latest", NO_STALE).error()).isEqualTo("upstream_unavailable");
+        var first = pod.ambassador("/images/latest", NO_STALE);
+        assertThat(first.error()).withFailMessage("with the upstream down, expected the first caller's 3 attempts to "
+                + "fail with \"upstream_unavailable\" while the breaker is still closed; got %s", first.summary())
+                .isEqualTo("upstream_unavailable");
         var second = pod.ambassador("/images/latest", NO_STALE);
         assertThat(second.error()).withFailMessage("after 5 failed attempts (BREAKER_FAILURE_THRESHOLD) expected the "
                 + "circuit breaker to open and answer \"circuit_open\"; got %s; does your breaker count IOException "
@@ -29,15 +32,21 @@ class CircuitBreakerIT extends ChaosTest {
         var open = pod.metrics();
         assertThat(open.value("ambassador_circuit_breaker_state", "upstream", UPSTREAM)).as("2 = open").isEqualTo(2);
         assertThat(open.increaseSince(before, "ambassador_upstream_attempts_total")).as("failed attempts").isEqualTo(5);
-        assertThat(open.increaseSince(before, "ambassador_upstream_attempts_total", "outcome", "success")).isZero();
+        double successes = open.increaseSince(before, "ambassador_upstream_attempts_total", "outcome", "success");
+        assertThat(successes).withFailMessage("with the upstream down, no attempt can succeed; "
+                + "ambassador_upstream_attempts_total{outcome=\"success\"} rose by %.0f", successes).isZero();
 
         // The upstream comes back, but while the breaker is open calls fail fast and nothing reaches it
         pod.catApiProxy().enable();
         var shortCircuited = pod.ambassador("/images/latest", NO_STALE);
-        assertThat(shortCircuited.status()).isEqualTo(503);
-        assertThat(shortCircuited.error()).isEqualTo("circuit_open");
-        assertThat(shortCircuited.header("Retry-After")).isNotNull();
-        assertThat(shortCircuited.took()).isLessThan(Duration.ofMillis(500));
+        assertThat(shortCircuited.status() == 503 && "circuit_open".equals(shortCircuited.error()))
+                .withFailMessage("the upstream is back but the breaker is open (for BREAKER_OPEN_MS, 2 s here): "
+                        + "expected 503 \"circuit_open\" without a call; got %s", shortCircuited.summary())
+                .isTrue();
+        assertThat(shortCircuited.header("Retry-After")).withFailMessage("the 503 \"circuit_open\" should say when to "
+                + "come back, in a Retry-After header; it has none").isNotNull();
+        assertThat(shortCircuited.took()).withFailMessage("an open breaker should fail fast, in under 0.5 s; the 503 "
+                + "took %s", shortCircuited.took()).isLessThan(Duration.ofMillis(500));
         assertThat(pod.catApiMock().find(anyRequestedFor(anyUrl()))).as("the mock's journal").isEmpty();
 
         // Heal: after the open period one probe goes through (half-open), succeeds, and the breaker closes
@@ -46,11 +55,19 @@ class CircuitBreakerIT extends ChaosTest {
                 .until(() -> pod.ambassador("/images/latest", NO_STALE).status() == 200);
         var healed = pod.metrics();
         assertThat(healed.value("ambassador_circuit_breaker_state", "upstream", UPSTREAM)).as("0 = closed").isZero();
-        assertThat(healed.increaseSince(before, "ambassador_circuit_breaker_transitions_total", "state", "open")).isEqualTo(1);
+        double opened = healed.increaseSince(before, "ambassador_circuit_breaker_transitions_total", "state", "open");
+        assertThat(opened).withFailMessage("the breaker opened once, so expected ambassador_circuit_breaker_"
+                + "transitions_total{state=\"open\"} to rise by 1; it rose by %.0f", opened).isEqualTo(1);
         assertThat(healed.increaseSince(before, "ambassador_circuit_breaker_transitions_total", "state", "half-open"))
                 .withFailMessage("expected the breaker to let one probe through (half-open) after BREAKER_OPEN_MS; "
                         + "does your breaker set withDelay(openDuration)?").isEqualTo(1);
-        assertThat(healed.increaseSince(before, "ambassador_circuit_breaker_transitions_total", "state", "closed")).isEqualTo(1);
-        assertThat(healed.increaseSince(before, "ambassador_circuit_breaker_rejections_total")).isGreaterThanOrEqualTo(2);
+        double closed = healed.increaseSince(before, "ambassador_circuit_breaker_transitions_total", "state", "closed");
+        assertThat(closed).withFailMessage("the probe succeeded, so expected the breaker to close once "
+                + "(ambassador_circuit_breaker_transitions_total{state=\"closed\"} up by 1); it rose by %.0f", closed)
+                .isEqualTo(1);
+        double rejected = healed.increaseSince(before, "ambassador_circuit_breaker_rejections_total");
+        assertThat(rejected).withFailMessage("at least 2 calls met the open breaker (the second caller and the one "
+                + "after healing), so expected ambassador_circuit_breaker_rejections_total to rise by 2 or more; it "
+                + "rose by %.0f", rejected).isGreaterThanOrEqualTo(2);
     }
 }

@@ -114,7 +114,9 @@ class DeploymentIT {
         String mode = app.path("network_mode").asText("(none)");
         assertThat(mode).withFailMessage("expected the app to join the ambassador's network namespace, as a sidecar in a "
                 + "pod does: network_mode: service:ambassador; found %s", mode).isEqualTo("service:ambassador");
-        assertThat(app.path("environment").path("AMBASSADOR_URL").asText()).isEqualTo("http://localhost:5001");
+        assertThat(app.path("environment").path("AMBASSADOR_URL").asText())
+                .as("the app's AMBASSADOR_URL: its ambassador on localhost, in the shared namespace")
+                .isEqualTo("http://localhost:5001");
         assertThat(app.has("ports")).as("ports on the app (they belong to the namespace's owner)").isFalse();
         assertThat(services.path("ambassador").path("ports").toString()).as("the ambassador publishes the app's port")
                 .contains("5000:5000");

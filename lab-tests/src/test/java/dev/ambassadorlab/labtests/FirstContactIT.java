@@ -3,6 +3,7 @@ package dev.ambassadorlab.labtests;
 import dev.ambassadorlab.labtests.images.LabImages;
 import dev.ambassadorlab.labtests.pod.Answer;
 import dev.ambassadorlab.labtests.pod.LabPod;
+import dev.ambassadorlab.labtests.pod.Metrics;
 import eu.rekawek.toxiproxy.model.ToxicDirection;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,14 @@ class FirstContactIT extends ChaosTest {
                 .withFailMessage("expected a JSON %d \"%s\" from the app; got %s: %s. %s", status, error,
                         answer.summary(), abbreviate(answer.body()), question)
                 .isTrue();
-        assertThat(answer.body()).contains("\"reason\":").doesNotContain("Exception", "\tat ", "<html");
+        assertThat(answer.body()).as("the app's JSON error should say why in a \"reason\", and show no stack trace "
+                + "or HTML page").contains("\"reason\":").doesNotContain("Exception", "\tat ", "<html");
+    }
+
+    private static void expectRiseByOne(Metrics before, Metrics after, String why, String name, String... labels) {
+        double rise = after.increaseSince(before, name, labels);
+        assertThat(rise).withFailMessage("%s, so expected %s%s to rise by 1; it rose by %.0f", why, name,
+                labels.length == 0 ? "" : "{" + labels[0] + "=\"" + labels[1] + "\"}", rise).isEqualTo(1);
     }
 
     private static String abbreviate(String body) {
@@ -49,17 +57,23 @@ class FirstContactIT extends ChaosTest {
 
         var answer = pod.app("/images/latest");
 
-        assertThat(answer.status()).as("app answer: %s", answer.body()).isEqualTo(200);
+        assertThat(answer.status()).withFailMessage("expected GET /images/latest on the app to answer 200 with a cat; "
+                + "got %s: %s", answer.summary(), abbreviate(answer.body())).isEqualTo(200);
         String id = answer.text("image_id");
         var after = pod.metrics();
-        assertThat(after.increaseSince(before, "ambassador_requests_total", "status", "success")).isEqualTo(1);
-        assertThat(after.increaseSince(before, "ambassador_images_saved_total")).isEqualTo(1);
-        assertThat(after.increaseSince(before, "ambassador_retries_total")).isZero();
-        assertThat(pod.catApiMock().find(getRequestedFor(urlPathEqualTo("/v1/images/search")))).hasSize(1);
-        assertThat(pod.catApiMock().find(getRequestedFor(urlPathMatching("/images/.*")))).hasSize(1);
+        expectRiseByOne(before, after, "one cat fetched", "ambassador_requests_total", "status", "success");
+        expectRiseByOne(before, after, "one image saved", "ambassador_images_saved_total");
+        double retries = after.increaseSince(before, "ambassador_retries_total");
+        assertThat(retries).withFailMessage("a healthy upstream needs no retry; ambassador_retries_total rose by %.0f",
+                retries).isZero();
+        assertThat(pod.catApiMock().find(getRequestedFor(urlPathEqualTo("/v1/images/search"))))
+                .as("the searches in the mock's journal: one").hasSize(1);
+        assertThat(pod.catApiMock().find(getRequestedFor(urlPathMatching("/images/.*"))))
+                .as("the image downloads in the mock's journal: one").hasSize(1);
 
         byte[] original = Files.readAllBytes(LabPod.ROOT.resolve("mock-cat-api/wiremock/__files/images/" + id + ".jpg"));
-        assertThat(pod.savedFiles()).containsExactly(LabPod.IMAGES_DIR + "/" + id + ".jpg");
+        assertThat(pod.savedFiles()).as("the files in IMAGES_DIR: exactly the cat %s", id)
+                .containsExactly(LabPod.IMAGES_DIR + "/" + id + ".jpg");
         assertThat(pod.sha256InAmbassador(LabPod.IMAGES_DIR + "/" + id + ".jpg"))
                 .as("the saved file is the mock's JPEG, byte for byte")
                 .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(original)));
@@ -67,7 +81,8 @@ class FirstContactIT extends ChaosTest {
 
     @Test
     void the_toxiproxy_in_the_pod_is_the_real_server_at_the_expected_version() throws Exception {
-        assertThat(pod.toxiproxy().version()).contains(LabImages.toxiproxyVersion());
+        assertThat(pod.toxiproxy().version()).as("the version of the pod's Toxiproxy server")
+                .contains(LabImages.toxiproxyVersion());
     }
 
     @Test

@@ -57,7 +57,8 @@ class ListenersIT extends ChaosTest {
                     HttpResponse.BodyHandlers.ofString());
 
             assertThat(ready.statusCode()).as("readiness on a full disk: %s", ready.body()).isEqualTo(503);
-            assertThat(ready.body()).contains("not_ready", "bytes free, less than IMAGE_MAX_BYTES (5242880)");
+            assertThat(ready.body()).as("the readiness answer on a full disk should say why it is not ready")
+                    .contains("not_ready", "bytes free, less than IMAGE_MAX_BYTES (5242880)");
         }
     }
 

@@ -20,7 +20,9 @@ class MetricsIT extends ChaosTest {
         pod.catApiMock().register(get(urlPathEqualTo("/v1/images/search")).atPriority(1).inScenario("one failure")
                 .whenScenarioStateIs(STARTED).willSetStateTo("fine").willReturn(aResponse().withStatus(503)));
 
-        assertThat(pod.ambassador("/images/latest").status()).isEqualTo(200);
+        var answer = pod.ambassador("/images/latest");
+        assertThat(answer.status()).withFailMessage("one 503, then a retry that succeeds: expected a 200; got %s",
+                answer.summary()).isEqualTo(200);
 
         var after = pod.metrics();
         double failed = after.increaseSince(before, "ambassador_upstream_attempts_total", "upstream", UPSTREAM,
@@ -47,7 +49,9 @@ class MetricsIT extends ChaosTest {
                 + "ambassador_request_duration_seconds_count and its buckets up to le=\"30.0\" and le=\"+Inf\" to "
                 + "grow by 1; /metrics shows %.0f, %.0f and %.0f; does requestFinished() observe the seconds in a "
                 + "Histogram with buckets up to 30 s?", count, slowest, everything).isTrue();
-        assertThat(after.increaseSince(before, "ambassador_request_duration_seconds_sum")).isPositive();
+        double seconds = after.increaseSince(before, "ambassador_request_duration_seconds_sum");
+        assertThat(seconds).withFailMessage("after one request expected ambassador_request_duration_seconds_sum to "
+                + "grow by its duration, above 0; it grew by %s", seconds).isPositive();
     }
 
     @Test

@@ -39,8 +39,11 @@ class RetryBudgetIT extends ChaosTest {
 
         // When three waves of callers each want up to two retries
         for (int wave = 0; wave < waves; wave++) {
+            int waveNumber = wave + 1;
             assertThat(Callers.atOnce(CALLERS_AT_ONCE, () -> pod.ambassador("/images/latest", NO_STALE)))
-                    .allSatisfy(answer -> assertThat(answer.status()).isEqualTo(503));
+                    .allSatisfy(answer -> assertThat(answer.status()).withFailMessage("wave %d: with every search "
+                            + "answered 429, expected each of the %d callers to get a 503; one got %s", waveNumber,
+                            CALLERS_AT_ONCE, answer.summary()).isEqualTo(503));
         }
 
         // Then, since this ambassador started (the pod's reset retries nothing), retries are at most 0.2 x its calls:
@@ -52,7 +55,10 @@ class RetryBudgetIT extends ChaosTest {
                 + "retry budget allows %.0f (%.1f x %.0f calls); /metrics shows %.0f retries; does tryAcquireRetry() "
                 + "refuse once the window holds allowedRetries() retries?", callers, callers * 2,
                 Math.floor(RATIO * calls), RATIO, calls, retries).isLessThanOrEqualTo(Math.floor(RATIO * calls));
-        assertThat(metrics.value("ambassador_retry_budget_rejections_total")).isPositive();
+        double refusedByBudget = metrics.value("ambassador_retry_budget_rejections_total");
+        assertThat(refusedByBudget).withFailMessage("the budget must have refused some of the %d retries wanted, so "
+                + "expected ambassador_retry_budget_rejections_total above 0; it is %.0f; does tryAcquireRetry() "
+                + "refuse, and is the refusal counted?", callers * 2, refusedByBudget).isPositive();
         assertThat(pod.catApiMock().find(anyRequestedFor(anyUrl()))).as("the mock's journal: each caller once, plus the retries")
                 .hasSize(callers + (int) retries);
     }

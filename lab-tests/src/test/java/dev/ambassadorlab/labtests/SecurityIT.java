@@ -33,7 +33,8 @@ class SecurityIT extends ChaosTest {
                 .withFailMessage("expected the ambassador to refuse %s with a 502 \"%s\"; got %s; %s", what, error,
                         answer.summary(), question)
                 .isTrue();
-        assertThat(answer.body()).contains("\"reason\":").doesNotContain("Exception", "\tat ");
+        assertThat(answer.body()).as("the refusal should say why in a \"reason\", with no stack trace")
+                .contains("\"reason\":").doesNotContain("Exception", "\tat ");
         assertThat(pod.savedFiles()).as("files in the images directory").isEmpty();
     }
 
@@ -62,7 +63,8 @@ class SecurityIT extends ChaosTest {
 
         assertRefused(answer, "image_url_not_allowed", "an image on the host wiremock (not an allowed origin)",
                 "does ImageHostAllowlist.check() refuse a URL that no allowed origin admits?");
-        assertThat(pod.catApiMock().find(getRequestedFor(urlPathMatching("/images/.*")))).isEmpty();
+        assertThat(pod.catApiMock().find(getRequestedFor(urlPathMatching("/images/.*"))))
+                .as("downloads in the mock's journal: none, since the URL is refused before any download").isEmpty();
     }
 
     @Test
@@ -117,7 +119,12 @@ class SecurityIT extends ChaosTest {
         var answer = pod.ambassador("/images/latest", NO_STALE);
 
         assertRefused(answer, "truncated_answer", "an image cut short", "");
-        assertThat(pod.metrics().increaseSince(before, "ambassador_upstream_attempts_total", "outcome", "truncated")).isEqualTo(3);
-        assertThat(pod.catApiMock().find(getRequestedFor(urlPathMatching("/images/.*")))).hasSize(3);
+        double truncated = pod.metrics().increaseSince(before, "ambassador_upstream_attempts_total", "outcome",
+                "truncated");
+        assertThat(truncated).withFailMessage("every download is cut short, so expected 3 attempts (1 + 2 retries) in "
+                + "ambassador_upstream_attempts_total{outcome=\"truncated\"}; /metrics shows %.0f", truncated)
+                .isEqualTo(3);
+        assertThat(pod.catApiMock().find(getRequestedFor(urlPathMatching("/images/.*"))))
+                .as("downloads in the mock's journal: 3, the first and 2 retries").hasSize(3);
     }
 }

@@ -29,15 +29,21 @@ class TimeoutsIT extends ChaosTest {
         var answer = pod.ambassador("/images/latest", NO_STALE);
 
         assertThat(answer.status() == 504 && answer.took().compareTo(DEADLINE.plusSeconds(1)) < 0)
-                .withFailMessage("with every answer 8 s late, expected a 504 within the 6 s deadline; got %s; "
-                        + "does your attempt Timeout use ATTEMPT_TIMEOUT_MS (1.5 s here)?", answer.summary())
+                .withFailMessage("with every answer 8 s late, expected a 504 in under 7 s (the 6 s deadline, plus 1 s "
+                        + "to spare); got %s; does your attempt Timeout use ATTEMPT_TIMEOUT_MS (1.5 s here)?",
+                        answer.summary())
                 .isTrue();
-        assertThat(answer.error()).isIn("upstream_timeout", "deadline_exceeded");
+        assertThat(answer.error()).withFailMessage("expected the 504's error to be \"upstream_timeout\" or "
+                + "\"deadline_exceeded\"; it is %s", answer.error()).isIn("upstream_timeout", "deadline_exceeded");
         int searches = pod.catApiMock().find(getRequestedFor(urlPathEqualTo("/v1/images/search"))).size();
         var after = pod.metrics();
-        assertThat(after.increaseSince(before, "ambassador_upstream_attempts_total", "outcome", "timeout"))
-                .as("timed-out attempts, each one also in the mock's journal").isEqualTo(searches).isEqualTo(3);
-        assertThat(after.increaseSince(before, "ambassador_requests_total", "status", "timeout")).isEqualTo(1);
+        double timedOut = after.increaseSince(before, "ambassador_upstream_attempts_total", "outcome", "timeout");
+        assertThat(timedOut).withFailMessage("expected 3 timed-out attempts (the first and 2 retries, 1.5 s each) "
+                + "in ambassador_upstream_attempts_total{outcome=\"timeout\"}, one per search in the mock's "
+                + "journal; /metrics shows %.0f, the journal %d", timedOut, searches).isEqualTo(searches).isEqualTo(3);
+        double timeouts = after.increaseSince(before, "ambassador_requests_total", "status", "timeout");
+        assertThat(timeouts).withFailMessage("one request timed out, so expected ambassador_requests_total"
+                + "{status=\"timeout\"} to rise by 1; it rose by %.0f", timeouts).isEqualTo(1);
     }
 
     @Test
@@ -53,9 +59,9 @@ class TimeoutsIT extends ChaosTest {
 
         assertThat(answer.status() == 504 && "deadline_exceeded".equals(answer.error())
                 && answer.took().compareTo(DEADLINE.plusMillis(800)) < 0)
-                .withFailMessage("expected a 504 \"deadline_exceeded\" when the 6 s deadline passed during the second "
-                        + "wait; got %s; does your deadline Timeout use the remaining time and interrupt the wait?",
-                        answer.summary())
+                .withFailMessage("expected a 504 \"deadline_exceeded\" in under 6.8 s (the 6 s deadline passes during "
+                        + "the second 3 s wait, plus 0.8 s to spare); got %s; does your deadline Timeout use the "
+                        + "remaining time and interrupt the wait?", answer.summary())
                 .isTrue();
     }
 
@@ -66,10 +72,16 @@ class TimeoutsIT extends ChaosTest {
 
         var answer = pod.ambassador("/images/latest");
 
-        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
-        assertThat(answer.took()).isGreaterThan(Duration.ofMillis(250));
-        assertThat(pod.metrics().increaseSince(before, "ambassador_retries_total")).isZero();
-        assertThat(pod.savedFiles()).containsExactly("/images/" + answer.text("image_id") + ".jpg");
+        assertThat(answer.status()).withFailMessage("with a 24 KB/s download (an 11 KB cat in about 0.5 s, well within "
+                + "the 1.5 s attempt timeout), expected a 200; got %s: %s", answer.summary(), answer.body())
+                .isEqualTo(200);
+        assertThat(answer.took()).withFailMessage("the narrow link should have slowed the answer past 0.25 s; it took "
+                + "%s, so the fault was not on the wire", answer.took()).isGreaterThan(Duration.ofMillis(250));
+        double retries = pod.metrics().increaseSince(before, "ambassador_retries_total");
+        assertThat(retries).withFailMessage("a slow but steady download needs no retry; ambassador_retries_total rose "
+                + "by %.0f; is your attempt timeout shorter than ATTEMPT_TIMEOUT_MS (1.5 s here)?", retries).isZero();
+        assertThat(pod.savedFiles()).as("the files in IMAGES_DIR after the download: exactly the cat %s",
+                answer.text("image_id")).containsExactly("/images/" + answer.text("image_id") + ".jpg");
     }
 
     @Test
@@ -81,8 +93,11 @@ class TimeoutsIT extends ChaosTest {
 
         assertThat(answer.status()).withFailMessage("with a 2 KB/s download, expected a 504 once the attempts timed "
                 + "out; got %s; does your attempt Timeout use ATTEMPT_TIMEOUT_MS?", answer.summary()).isEqualTo(504);
-        assertThat(pod.metrics().increaseSince(before, "ambassador_upstream_attempts_total", "outcome", "timeout"))
-                .isGreaterThanOrEqualTo(2);
+        var after = pod.metrics();
+        double timedOut = after.increaseSince(before, "ambassador_upstream_attempts_total", "outcome", "timeout");
+        assertThat(timedOut).withFailMessage("with a 2 KB/s download (a cat takes over 4 s), expected at least 2 "
+                + "attempts cut at the 1.5 s attempt timeout in ambassador_upstream_attempts_total"
+                + "{outcome=\"timeout\"}; /metrics shows %.0f", timedOut).isGreaterThanOrEqualTo(2);
         assertThat(pod.savedFiles()).as("no image, and no half-written temporary file").isEmpty();
     }
 
@@ -94,7 +109,12 @@ class TimeoutsIT extends ChaosTest {
 
         assertThat(answer.status()).withFailMessage("expected the ambassador's 504 to reach the app's caller; got %s; "
                 + "does your Timeout end attempts after ATTEMPT_TIMEOUT_MS?", answer.summary()).isEqualTo(504);
-        assertThat(answer.header("Content-Type")).startsWith("application/json");
-        assertThat(answer.error()).isIn("upstream_timeout", "deadline_exceeded");
+        assertThat(answer.header("Content-Type")).withFailMessage("the app should pass on the ambassador's JSON error; "
+                + "its Content-Type is %s", answer.header("Content-Type")).startsWith("application/json");
+        String appGaveUp = " (the app's own error: its ambassador said nothing within AMBASSADOR_TIMEOUT_MS, 8 s)";
+        assertThat(answer.error()).withFailMessage("expected the ambassador's own 504, \"upstream_timeout\" or "
+                + "\"deadline_exceeded\", to reach the app's caller; got %s%s; does your Timeout end attempts after "
+                + "ATTEMPT_TIMEOUT_MS?", answer.summary(), "ambassador_timeout".equals(answer.error()) ? appGaveUp : "")
+                .isIn("upstream_timeout", "deadline_exceeded");
     }
 }
