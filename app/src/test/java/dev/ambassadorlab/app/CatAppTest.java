@@ -56,6 +56,13 @@ class CatAppTest {
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Checks the status, and when it is wrong says what the app was facing and what it answered instead. */
+    private static void expectStatus(HttpResponse<String> response, int expected, String facing) {
+        String body = response.body().length() > 160 ? response.body().substring(0, 160) + "…" : response.body();
+        assertThat(response.statusCode()).withFailMessage("with %s, expected the app to answer %d; it answered %d: %s",
+                facing, expected, response.statusCode(), body).isEqualTo(expected);
+    }
+
     @Test
     void passesTheAmbassadorsJsonAndStatusThrough() throws Exception {
         ambassador.stubFor(get("/images/latest").willReturn(aResponse().withStatus(200)
@@ -63,9 +70,11 @@ class CatAppTest {
 
         var response = call(app, "/images/latest", "X-Request-Id", "trace-7");
 
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).isEqualTo("{\"image_id\":\"tabby\",\"bytes\":8331}");
-        assertThat(response.headers().firstValue("X-Request-Id")).contains("trace-7");
+        expectStatus(response, 200, "an ambassador answering 200 and a cat's JSON");
+        assertThat(response.body()).as("the app's body: the ambassador's, unchanged")
+                .isEqualTo("{\"image_id\":\"tabby\",\"bytes\":8331}");
+        assertThat(response.headers().firstValue("X-Request-Id")).as("the caller's X-Request-Id, echoed")
+                .contains("trace-7");
         ambassador.verify(getRequestedFor(urlEqualTo("/images/latest")).withHeader("X-Request-Id", equalTo("trace-7")));
     }
 
@@ -77,9 +86,10 @@ class CatAppTest {
 
         var response = call(app, "/images/latest");
 
-        assertThat(response.statusCode()).isEqualTo(503);
-        assertThat(response.body()).contains("circuit_open");
-        assertThat(response.headers().firstValue("Retry-After")).contains("7");
+        expectStatus(response, 503, "an ambassador answering a JSON 503 \"circuit_open\"");
+        assertThat(response.body()).as("the app's body: the ambassador's error, passed on").contains("circuit_open");
+        assertThat(response.headers().firstValue("Retry-After")).as("the ambassador's Retry-After: 7, passed on")
+                .contains("7");
     }
 
     @Test
@@ -92,9 +102,11 @@ class CatAppTest {
         try {
             var response = call(orphan, "/images/latest");
 
-            assertThat(response.statusCode()).isEqualTo(502);
-            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
-            assertThat(response.body()).contains("\"error\":\"ambassador_unreachable\"", "is it running?");
+            expectStatus(response, 502, "no ambassador listening (connection refused)");
+            assertThat(response.headers().firstValue("Content-Type")).as("the app's Content-Type: JSON")
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+            assertThat(response.body()).as("the app's JSON error for an ambassador that is not there")
+                    .contains("\"error\":\"ambassador_unreachable\"", "is it running?");
         } finally {
             orphan.stop();
         }
@@ -107,9 +119,12 @@ class CatAppTest {
         long start = System.nanoTime();
         var response = call(app, "/images/latest");
 
-        assertThat(response.statusCode()).isEqualTo(504);
-        assertThat(response.body()).contains("\"error\":\"ambassador_timeout\"", "500 ms (AMBASSADOR_TIMEOUT_MS)");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+        expectStatus(response, 504, "an ambassador that takes 5 s, past AMBASSADOR_TIMEOUT_MS (500 ms)");
+        assertThat(response.body()).as("the app's JSON error for a slow ambassador")
+                .contains("\"error\":\"ambassador_timeout\"", "500 ms (AMBASSADOR_TIMEOUT_MS)");
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(took).withFailMessage("the app should give up after its 500 ms, well before the ambassador's 5 s; "
+                + "it answered after %d ms", took.toMillis()).isLessThan(Duration.ofSeconds(4));
     }
 
     @Test
@@ -119,8 +134,9 @@ class CatAppTest {
 
         var response = call(app, "/images/latest");
 
-        assertThat(response.statusCode()).isEqualTo(502);
-        assertThat(response.body()).contains("\"error\":\"ambassador_bad_answer\"", "answered 500 with text/html")
+        expectStatus(response, 502, "an ambassador answering 500 with an HTML page");
+        assertThat(response.body()).as("the app's JSON error, without the ambassador's HTML")
+                .contains("\"error\":\"ambassador_bad_answer\"", "answered 500 with text/html")
                 .doesNotContain("NullPointerException");
     }
 
@@ -129,7 +145,8 @@ class CatAppTest {
         ambassador.stubFor(get("/images/latest").willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody("{\"image_id\": ")));
 
-        assertThat(call(app, "/images/latest").statusCode()).isEqualTo(502);
+        expectStatus(call(app, "/images/latest"), 502,
+                "an ambassador answering 200 with JSON cut short ({\"image_id\": )");
     }
 
     @Test
@@ -138,8 +155,9 @@ class CatAppTest {
 
         var response = call(app, "/images/latest");
 
-        assertThat(response.statusCode()).isEqualTo(502);
-        assertThat(response.body()).contains("\"error\":\"ambassador_failed\"");
+        expectStatus(response, 502, "an ambassador that resets the connection");
+        assertThat(response.body()).as("the app's JSON error for a broken connection")
+                .contains("\"error\":\"ambassador_failed\"");
     }
 
     @Test
@@ -147,21 +165,23 @@ class CatAppTest {
         ambassador.stubFor(get("/v1/breeds").willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody("[{\"id\":\"abys\"}]")));
 
-        assertThat(call(app, "/breeds").body()).isEqualTo("[{\"id\":\"abys\"}]");
+        assertThat(call(app, "/breeds").body()).as("GET /breeds: the ambassador's answer to /v1/breeds, unchanged")
+                .isEqualTo("[{\"id\":\"abys\"}]");
     }
 
     @Test
     void healthDoesNotDependOnTheAmbassador() throws Exception {
         ambassador.stop();
 
-        assertThat(call(app, "/health").statusCode()).isEqualTo(200);
+        expectStatus(call(app, "/health"), 200, "the ambassador stopped, on GET /health");
     }
 
     @Test
     void anUnknownRouteIsAJsonNotFound() throws Exception {
         var response = call(app, "/cats");
 
-        assertThat(response.statusCode()).isEqualTo(404);
-        assertThat(response.body()).contains("\"error\":\"not_found\"", "GET /images/latest");
+        expectStatus(response, 404, "GET /cats, a route the app does not have");
+        assertThat(response.body()).as("the app's JSON 404, naming its routes")
+                .contains("\"error\":\"not_found\"", "GET /images/latest");
     }
 }

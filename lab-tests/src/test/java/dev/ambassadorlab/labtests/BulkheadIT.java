@@ -39,7 +39,7 @@ class BulkheadIT extends ChaosTest {
                     + "a second (Retry-After: 1); one got Retry-After: %s", answer.header("Retry-After"))
                     .isEqualTo("1");
             assertThat(answer.took()).withFailMessage("a refusal should come after the short wait for a permit "
-                    + "(BULKHEAD_MAX_WAIT_MS, 0.5 s), in under 1 s; one took %s", answer.took())
+                    + "(BULKHEAD_MAX_WAIT_MS, 0.5 s), in under 1 s; one took %d ms", answer.took().toMillis())
                     .isLessThan(Duration.ofMillis(1000));
         });
         long succeeded = answers.stream().filter(answer -> answer.status() == 200).count();

@@ -76,7 +76,8 @@ class TimeoutsIT extends ChaosTest {
                 + "the 1.5 s attempt timeout), expected a 200; got %s: %s", answer.summary(), answer.body())
                 .isEqualTo(200);
         assertThat(answer.took()).withFailMessage("the narrow link should have slowed the answer past 0.25 s; it took "
-                + "%s, so the fault was not on the wire", answer.took()).isGreaterThan(Duration.ofMillis(250));
+                + "%d ms, so the fault was not on the wire", answer.took().toMillis())
+                .isGreaterThan(Duration.ofMillis(250));
         double retries = pod.metrics().increaseSince(before, "ambassador_retries_total");
         assertThat(retries).withFailMessage("a slow but steady download needs no retry; ambassador_retries_total rose "
                 + "by %.0f; is your attempt timeout shorter than ATTEMPT_TIMEOUT_MS (1.5 s here)?", retries).isZero();

@@ -36,9 +36,14 @@ class TimeoutsTest {
 
         var answer = pod.ambassador().get("/images/latest");
 
-        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
-        assertThat(answer.took()).isLessThan(Duration.ofMillis(UPSTREAM_DELAY_MS));
-        assertThat(pod.ambassador().metric("ambassador_upstream_attempts_total", "outcome", "timeout")).isEqualTo(1.0);
+        assertThat(answer.status()).withFailMessage("the first search takes 3 s, past ATTEMPT_TIMEOUT_MS (200 ms); "
+                + "expected it cut and retried, and the retry to bring a 200; got %s", answer.summary()).isEqualTo(200);
+        assertThat(answer.took()).withFailMessage("expected the answer well before the slow search's 3 s, since its "
+                + "attempt is cut at 200 ms; it took %d ms", answer.took().toMillis())
+                .isLessThan(Duration.ofMillis(UPSTREAM_DELAY_MS));
+        double timedOut = pod.ambassador().metric("ambassador_upstream_attempts_total", "outcome", "timeout");
+        assertThat(timedOut).withFailMessage("one attempt cut: expected ambassador_upstream_attempts_total"
+                + "{outcome=\"timeout\"} at 1; it is %.0f", timedOut).isEqualTo(1.0);
     }
 
     @Test
@@ -49,11 +54,19 @@ class TimeoutsTest {
 
         var answer = pod.ambassador().get("/images/latest");
 
-        assertThat(answer.status()).isEqualTo(504);
-        assertThat(answer.body()).contains("\"error\":\"upstream_timeout\"", "attempt timeout of 200 ms (3 attempts)");
-        assertThat(answer.took()).isBetween(Duration.ofMillis(600), Duration.ofMillis(UPSTREAM_DELAY_MS));
-        assertThat(pod.ambassador().metric("ambassador_upstream_attempts_total", "outcome", "timeout")).isEqualTo(3.0);
-        assertThat(pod.ambassador().metric("ambassador_requests_total", "status", "timeout")).isEqualTo(1.0);
+        assertThat(answer.status()).withFailMessage("every search takes 3 s, past ATTEMPT_TIMEOUT_MS (200 ms): "
+                + "expected a 504 \"upstream_timeout\" after 3 cut attempts; got %s", answer.summary()).isEqualTo(504);
+        assertThat(answer.body()).as("the 504's body").contains("\"error\":\"upstream_timeout\"",
+                "attempt timeout of 200 ms (3 attempts)");
+        assertThat(answer.took()).withFailMessage("3 attempts of 200 ms each: expected the 504 after 600 ms to 3 s; it "
+                + "took %d ms", answer.took().toMillis())
+                .isBetween(Duration.ofMillis(600), Duration.ofMillis(UPSTREAM_DELAY_MS));
+        double timedOut = pod.ambassador().metric("ambassador_upstream_attempts_total", "outcome", "timeout");
+        assertThat(timedOut).withFailMessage("3 attempts cut: expected ambassador_upstream_attempts_total"
+                + "{outcome=\"timeout\"} at 3; it is %.0f", timedOut).isEqualTo(3.0);
+        double timeouts = pod.ambassador().metric("ambassador_requests_total", "status", "timeout");
+        assertThat(timeouts).withFailMessage("one request timed out: expected ambassador_requests_total"
+                + "{status=\"timeout\"} at 1; it is %.0f", timeouts).isEqualTo(1.0);
     }
 
     @Test
@@ -64,9 +77,13 @@ class TimeoutsTest {
 
         var answer = pod.ambassador().get("/images/latest");
 
-        assertThat(answer.status()).isEqualTo(504);
-        assertThat(answer.body()).contains("\"error\":\"deadline_exceeded\"", "deadline of 1500 ms");
-        assertThat(answer.took()).isBetween(Duration.ofMillis(1400), Duration.ofMillis(UPSTREAM_DELAY_MS));
+        assertThat(answer.status()).withFailMessage("attempts of up to 1 s, a REQUEST_DEADLINE_MS of 1.5 s: expected a "
+                + "504 \"deadline_exceeded\" during the second attempt; got %s", answer.summary()).isEqualTo(504);
+        assertThat(answer.body()).as("the 504's body").contains("\"error\":\"deadline_exceeded\"",
+                "deadline of 1500 ms");
+        assertThat(answer.took()).withFailMessage("expected the 504 when the 1.5 s deadline passes, between 1.4 s and "
+                + "3 s; it took %d ms", answer.took().toMillis())
+                .isBetween(Duration.ofMillis(1400), Duration.ofMillis(UPSTREAM_DELAY_MS));
         assertThat(catApi.getRequestCount()).as("the second attempt was cut by the deadline").isEqualTo(2);
     }
 }

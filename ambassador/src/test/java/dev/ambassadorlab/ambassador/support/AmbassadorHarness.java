@@ -111,5 +111,10 @@ public final class AmbassadorHarness implements AutoCloseable {
         public String header(String name) {
             return headers.get(name);
         }
+
+        /** Status, time taken and body, for a failure message. */
+        public String summary() {
+            return status + " after " + took.toMillis() + " ms: " + body;
+        }
     }
 }
