@@ -1,6 +1,7 @@
 package dev.ambassadorlab.ambassador.resilience;
 
 import dev.ambassadorlab.ambassador.support.AmbassadorExtension;
+import dev.ambassadorlab.ambassador.support.Expect;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.SocketEffect;
@@ -28,10 +29,11 @@ class RetriesTest {
 
         var answer = pod.ambassador().get("/images/latest");
 
-        assertThat(answer.status()).isEqualTo(503);
-        assertThat(answer.body()).contains("\"error\":\"upstream_unavailable\"", "answered 500 (3 attempts)");
-        assertThat(catApi.getRequestCount()).isEqualTo(3);
-        assertThat(pod.ambassador().metric("ambassador_retries_total")).isEqualTo(2.0);
+        Expect.status(answer, 503, "three 500s from the search");
+        Expect.upstreamCalls(catApi, 3, "the first attempt and RETRY_MAX_RETRIES (2) retries, since a 5xx is retried");
+        assertThat(answer.body()).as("the 503's body").contains("\"error\":\"upstream_unavailable\"",
+                "answered 500 (3 attempts)");
+        Expect.metric(pod.ambassador(), 2, "two retries", "ambassador_retries_total");
     }
 
     @Test
@@ -43,8 +45,8 @@ class RetriesTest {
 
         var answer = pod.ambassador().get("/images/latest");
 
-        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
-        assertThat(pod.ambassador().metric("ambassador_retries_total")).isEqualTo(1.0);
+        Expect.status(answer, 200, "a connection closed before the answer, then a cat");
+        Expect.metric(pod.ambassador(), 1, "one retry after the dropped connection", "ambassador_retries_total");
     }
 
     @Test
@@ -53,10 +55,10 @@ class RetriesTest {
 
         var answer = pod.ambassador().get("/images/latest");
 
-        assertThat(answer.status()).isEqualTo(502);
-        assertThat(answer.body()).contains("\"error\":\"upstream_rejected\"", "answered 400");
-        assertThat(catApi.getRequestCount()).isEqualTo(1);
-        assertThat(pod.ambassador().metric("ambassador_retries_total")).isZero();
+        Expect.status(answer, 502, "a 400 from the search");
+        assertThat(answer.body()).as("the 502's body").contains("\"error\":\"upstream_rejected\"", "answered 400");
+        Expect.upstreamCalls(catApi, 1, "a 4xx would only fail again, so it is not retried");
+        Expect.metric(pod.ambassador(), 0, "no retry for a 400", "ambassador_retries_total");
     }
 
     @Test
@@ -65,8 +67,8 @@ class RetriesTest {
 
         var answer = pod.ambassador().get("/images/latest", "X-Ambassador-Max-Retries", "0");
 
-        assertThat(answer.status()).isEqualTo(503);
-        assertThat(catApi.getRequestCount()).isEqualTo(1);
+        Expect.status(answer, 503, "503s from the search and X-Ambassador-Max-Retries: 0");
+        Expect.upstreamCalls(catApi, 1, "the caller asked for no retries");
     }
 
     @Test
@@ -75,18 +77,20 @@ class RetriesTest {
 
         var answer = pod.ambassador().get("/images/latest", "X-Ambassador-Max-Retries", "9");
 
-        assertThat(answer.status()).isEqualTo(503);
-        assertThat(catApi.getRequestCount()).as("1 + RETRY_MAX_RETRIES (2)").isEqualTo(3);
+        Expect.status(answer, 503, "503s from the search and X-Ambassador-Max-Retries: 9");
+        Expect.upstreamCalls(catApi, 3, "1 + RETRY_MAX_RETRIES (2): a caller may lower the retries, never raise them");
     }
 
     @Test
     void aMalformedRetryHeaderIsA400ThatSaysWhatIsAccepted() {
         var answer = pod.ambassador().get("/images/latest", "X-Ambassador-Max-Retries", "lots");
 
-        assertThat(answer.status()).isEqualTo(400);
-        assertThat(answer.body()).contains("X-Ambassador-Max-Retries must be a whole number from 0 to 2");
-        assertThat(catApi.getRequestCount()).isZero();
-        assertThat(pod.ambassador().metric("ambassador_requests_total", "status", "client_error")).isEqualTo(1.0);
+        Expect.status(answer, 400, "X-Ambassador-Max-Retries: lots");
+        assertThat(answer.body()).as("the 400's body, saying what is accepted")
+                .contains("X-Ambassador-Max-Retries must be a whole number from 0 to 2");
+        Expect.upstreamCalls(catApi, 0, "a bad request is refused before any call");
+        Expect.metric(pod.ambassador(), 1, "one refused request",
+                "ambassador_requests_total", "status", "client_error");
     }
 
     @Test
@@ -96,8 +100,8 @@ class RetriesTest {
 
         var answer = pod.ambassador().post("/v1/favourites", "{\"image_id\":\"tabby\"}");
 
-        assertThat(answer.status()).as("the upstream's own answer is relayed").isEqualTo(503);
-        assertThat(catApi.getRequestCount()).isEqualTo(1);
+        Expect.status(answer, 503, "a POST without Idempotency-Key answered 503 (the upstream's answer, relayed)");
+        Expect.upstreamCalls(catApi, 1, "a POST without Idempotency-Key is not safe to repeat");
     }
 
     @Test
@@ -107,10 +111,11 @@ class RetriesTest {
 
         var answer = pod.ambassador().post("/v1/favourites", "{\"image_id\":\"tabby\"}", "Idempotency-Key", "fav-1");
 
-        assertThat(answer.status()).isEqualTo(200);
-        assertThat(catApi.getRequestCount()).isEqualTo(2);
+        Expect.status(answer, 200, "a POST carrying Idempotency-Key: fav-1, answered 503, then SUCCESS");
+        Expect.upstreamCalls(catApi, 2, "the key makes the POST safe to repeat: the first and one retry");
         catApi.takeRequest();
-        assertThat(catApi.takeRequest().getHeaders().get("Idempotency-Key")).isEqualTo("fav-1");
+        assertThat(catApi.takeRequest().getHeaders().get("Idempotency-Key")).as("the retry's Idempotency-Key")
+                .isEqualTo("fav-1");
     }
 
     @Test
@@ -121,9 +126,10 @@ class RetriesTest {
 
         var answer = pod.ambassador().get("/images/latest");
 
-        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
-        assertThat(answer.took()).as("waited the full Retry-After").isGreaterThanOrEqualTo(Duration.ofSeconds(1));
-        assertThat(pod.ambassador().metric("ambassador_upstream_attempts_total", "outcome", "rate_limited")).isEqualTo(1.0);
+        Expect.status(answer, 200, "a 429 carrying Retry-After: 1, then a cat");
+        assertThat(answer.took()).withFailMessage("expected the retry to wait the full Retry-After (1 s); the answer "
+                + "came after %d ms", answer.took().toMillis()).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        Expect.metric(pod.ambassador(), 1, "one 429", "ambassador_upstream_attempts_total", "outcome", "rate_limited");
     }
 
     @Test
@@ -132,9 +138,10 @@ class RetriesTest {
 
         var answer = pod.ambassador().get("/images/latest");
 
-        assertThat(answer.status()).isEqualTo(503);
-        assertThat(answer.header("Retry-After")).isEqualTo("60");
-        assertThat(answer.took()).isLessThan(Duration.ofSeconds(3));
-        assertThat(catApi.getRequestCount()).isEqualTo(1);
+        Expect.status(answer, 503, "a 429 carrying Retry-After: 60, over RETRY_AFTER_MAX_MS (3 s)");
+        assertThat(answer.header("Retry-After")).as("the Retry-After passed on to the caller").isEqualTo("60");
+        assertThat(answer.took()).withFailMessage("a wait over the cap is passed on, not waited: expected the 503 in "
+                + "under 3 s; it came after %d ms", answer.took().toMillis()).isLessThan(Duration.ofSeconds(3));
+        Expect.upstreamCalls(catApi, 1, "no retry when the upstream asks for a longer wait than the cap");
     }
 }
