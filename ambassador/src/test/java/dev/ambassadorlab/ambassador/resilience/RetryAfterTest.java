@@ -21,33 +21,42 @@ class RetryAfterTest {
 
     @Test
     void readsDeltaSeconds() {
-        assertThat(retryAfter.requested(withHeader("3"))).contains(Duration.ofSeconds(3));
+        assertThat(retryAfter.requested(withHeader("3"))).as("requested() for Retry-After: 3 (whole seconds)")
+                .contains(Duration.ofSeconds(3));
     }
 
     @Test
     void readsAnHttpDate() {
-        assertThat(retryAfter.requested(withHeader("Thu, 26 Nov 2026 10:00:04 GMT"))).contains(Duration.ofSeconds(4));
+        assertThat(retryAfter.requested(withHeader("Thu, 26 Nov 2026 10:00:04 GMT")))
+                .as("requested() for Retry-After: an HTTP date 4 s after the clock's 10:00:00")
+                .contains(Duration.ofSeconds(4));
     }
 
     @Test
     void aDateInThePastMeansNoWait() {
-        assertThat(retryAfter.requested(withHeader("Thu, 26 Nov 2026 09:00:00 GMT"))).contains(Duration.ZERO);
+        assertThat(retryAfter.requested(withHeader("Thu, 26 Nov 2026 09:00:00 GMT")))
+                .as("requested() for Retry-After: an HTTP date an hour before the clock's 10:00:00")
+                .contains(Duration.ZERO);
     }
 
     @Test
     void ignoresWhatItCannotRead() {
-        assertThat(retryAfter.requested(withHeader("soon"))).isEmpty();
-        assertThat(retryAfter.requested(withHeader("-5"))).isEmpty();
-        assertThat(retryAfter.requested(withHeader(null))).isEmpty();
-        assertThat(retryAfter.requested(null)).isEmpty();
+        assertThat(retryAfter.requested(withHeader("soon"))).as("requested() for Retry-After: soon").isEmpty();
+        assertThat(retryAfter.requested(withHeader("-5"))).as("requested() for Retry-After: -5").isEmpty();
+        assertThat(retryAfter.requested(withHeader(null))).as("requested() without a Retry-After").isEmpty();
+        assertThat(retryAfter.requested(null)).as("requested() without an answer (a failed attempt)").isEmpty();
     }
 
     @Test
     void honoursWaitsUpToTheCapOnly() {
-        assertThat(retryAfter.delayWithinCap(withHeader("5"))).contains(Duration.ofSeconds(5));
-        assertThat(retryAfter.delayWithinCap(withHeader("6"))).isEmpty();
-        assertThat(retryAfter.exceedsCap(withHeader("6"))).isTrue();
-        assertThat(retryAfter.exceedsCap(withHeader("99999999999999"))).isTrue();
-        assertThat(retryAfter.exceedsCap(withHeader(null))).isFalse();
+        assertThat(retryAfter.delayWithinCap(withHeader("5"))).as("delayWithinCap() for Retry-After: 5, the cap")
+                .contains(Duration.ofSeconds(5));
+        assertThat(retryAfter.delayWithinCap(withHeader("6"))).as("delayWithinCap() for Retry-After: 6, over the "
+                + "5 s cap").isEmpty();
+        assertThat(retryAfter.exceedsCap(withHeader("6"))).as("exceedsCap() for Retry-After: 6, over the 5 s cap")
+                .isTrue();
+        assertThat(retryAfter.exceedsCap(withHeader("99999999999999"))).as("exceedsCap() for Retry-After: "
+                + "99999999999999 seconds, too large for a Duration").isTrue();
+        assertThat(retryAfter.exceedsCap(withHeader(null))).as("exceedsCap() without a Retry-After").isFalse();
     }
 }

@@ -1,6 +1,7 @@
 package dev.ambassadorlab.ambassador.resilience;
 
 import dev.ambassadorlab.ambassador.support.AmbassadorExtension;
+import dev.ambassadorlab.ambassador.support.Expect;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -25,26 +26,36 @@ class RetryBudgetTest {
         var budget = new RetryBudget(0.5, 0, Duration.ofSeconds(10), now::get);
         for (int i = 0; i < 4; i++) budget.recordRequest();
 
-        assertThat(budget.tryAcquireRetry()).isTrue();
-        assertThat(budget.tryAcquireRetry()).isTrue();
-        assertThat(budget.tryAcquireRetry()).as("0.5 × 4 requests = 2 retries").isFalse();
+        assertThat(budget.tryAcquireRetry())
+                .as("tryAcquireRetry() should allow retry 1 of the 2 that 4 requests earn at ratio 0.5").isTrue();
+        assertThat(budget.tryAcquireRetry())
+                .as("tryAcquireRetry() should allow retry 2 of the 2 that 4 requests earn at ratio 0.5").isTrue();
+        assertThat(budget.tryAcquireRetry())
+                .as("tryAcquireRetry() should refuse a third retry: 0.5 × 4 requests = 2").isFalse();
     }
 
     @Test
     void theFloorAllowsAFewRetriesEvenWithoutTraffic() {
         var budget = new RetryBudget(0.2, 1, Duration.ofSeconds(3), now::get);
 
-        assertThat(budget.remaining()).as("1 per second over a 3 s window").isEqualTo(3.0);
-        for (int i = 0; i < 3; i++) assertThat(budget.tryAcquireRetry()).isTrue();
-        assertThat(budget.tryAcquireRetry()).isFalse();
+        assertThat(budget.remaining()).as("remaining() with no traffic: the floor, 1 per second over a 3 s window")
+                .isEqualTo(3.0);
+        for (int i = 1; i <= 3; i++) {
+            assertThat(budget.tryAcquireRetry())
+                    .as("tryAcquireRetry() should allow retry %d of the floor's 3, with no traffic", i).isTrue();
+        }
+        assertThat(budget.tryAcquireRetry())
+                .as("tryAcquireRetry() should refuse a fourth retry: the floor is 3").isFalse();
     }
 
     @Test
     void retriesAndRequestsOlderThanTheWindowAreForgotten() {
         var budget = new RetryBudget(1.0, 0, Duration.ofSeconds(10), now::get);
         budget.recordRequest();
-        assertThat(budget.tryAcquireRetry()).isTrue();
-        assertThat(budget.tryAcquireRetry()).isFalse();
+        assertThat(budget.tryAcquireRetry())
+                .as("tryAcquireRetry() should allow the one retry that 1 request earns at ratio 1.0").isTrue();
+        assertThat(budget.tryAcquireRetry())
+                .as("tryAcquireRetry() should refuse a second retry: 1 request at ratio 1.0 earns one").isFalse();
 
         now.addAndGet(Duration.ofSeconds(10).toNanos());
 
@@ -66,11 +77,17 @@ class RetryBudgetTest {
                 "FALLBACK_ENABLED", "false");
         int callers = 20;
 
-        for (int i = 0; i < callers; i++) assertThat(ambassador.get("/images/latest").status()).isEqualTo(503);
+        for (int i = 0; i < callers; i++) {
+            Expect.status(ambassador.get("/images/latest"), 503, "every search answered 503");
+        }
 
         double retries = ambassador.metric("ambassador_retries_total");
-        assertThat(retries).as("without a budget: %d", callers * 2).isLessThanOrEqualTo(0.5 * callers);
-        assertThat(catApi.getRequestCount()).isEqualTo(callers + (int) retries);
-        assertThat(ambassador.metric("ambassador_retry_budget_rejections_total")).isPositive();
+        assertThat(retries).withFailMessage("%d callers in an outage, each allowed 2 retries: %d retries without a "
+                + "budget, at most %.0f with RETRY_BUDGET_RATIO 0.5; /metrics shows %.0f", callers, callers * 2,
+                0.5 * callers, retries).isLessThanOrEqualTo(0.5 * callers);
+        Expect.upstreamCalls(catApi, callers + (int) retries, "each caller once, plus the retries on /metrics");
+        double refused = ambassador.metric("ambassador_retry_budget_rejections_total");
+        assertThat(refused).withFailMessage("the budget must have refused retries, so expected "
+                + "ambassador_retry_budget_rejections_total above 0; it is %.0f", refused).isPositive();
     }
 }
