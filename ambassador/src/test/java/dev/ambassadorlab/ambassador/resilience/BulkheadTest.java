@@ -1,6 +1,7 @@
 package dev.ambassadorlab.ambassador.resilience;
 
 import dev.ambassadorlab.ambassador.support.AmbassadorExtension;
+import dev.ambassadorlab.ambassador.support.Expect;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -49,16 +50,19 @@ class BulkheadTest {
 
         // When a third arrives, it is refused at once
         var refused = ambassador.get("/images/latest");
-        assertThat(refused.status()).isEqualTo(503);
-        assertThat(refused.body()).contains("\"error\":\"overloaded\"", "BULKHEAD_MAX_CONCURRENT");
-        assertThat(refused.header("Retry-After")).isEqualTo("1");
-        assertThat(refused.took()).isLessThan(Duration.ofSeconds(1));
+        Expect.status(refused, 503, "both permits of BULKHEAD_MAX_CONCURRENT=2 held by slow searches");
+        assertThat(refused.body()).as("the refusal's body").contains("\"error\":\"overloaded\"",
+                "BULKHEAD_MAX_CONCURRENT");
+        assertThat(refused.header("Retry-After")).as("the refusal's Retry-After: come back in a second").isEqualTo("1");
+        assertThat(refused.took()).withFailMessage("a refusal should come after the short wait for a permit, in under "
+                + "1 s; it took %d ms", refused.took().toMillis()).isLessThan(Duration.ofSeconds(1));
 
         // Then the two holders finish normally once the upstream answers
         release.countDown();
-        assertThat(holders).allSatisfy(holder -> assertThat(holder.get(10, TimeUnit.SECONDS)).isEqualTo(200));
-        assertThat(ambassador.metric("ambassador_bulkhead_rejections_total")).isEqualTo(1.0);
-        assertThat(ambassador.metric("ambassador_bulkhead_in_flight")).isZero();
+        assertThat(holders).allSatisfy(holder -> assertThat(holder.get(10, TimeUnit.SECONDS))
+                .as("the status of a caller that held a permit, once the upstream answers").isEqualTo(200));
+        Expect.metric(ambassador, 1, "one caller refused", "ambassador_bulkhead_rejections_total");
+        Expect.metric(ambassador, 0, "every permit given back", "ambassador_bulkhead_in_flight");
     }
 
     @Test
@@ -71,7 +75,7 @@ class BulkheadTest {
         });
         var ambassador = pod.start("BULKHEAD_MAX_CONCURRENT", "2");
         // Given a warm ambassador: a cold one's first requests take a while, and would hold their permits as long
-        for (int i = 0; i < 20; i++) assertThat(ambassador.get("/images/latest").status()).isEqualTo(200);
+        for (int i = 0; i < 20; i++) Expect.status(ambassador.get("/images/latest"), 200, "a healthy upstream");
         ExecutorService callers = Executors.newFixedThreadPool(12);
         try {
             // When six times as many callers as permits arrive together, over and over
@@ -79,8 +83,12 @@ class BulkheadTest {
                     .mapToObj(i -> (Callable<Integer>) () -> ambassador.get("/images/latest").status()).toList());
 
             // Then each waits its turn for a permit, briefly, and gets its cat
-            for (Future<Integer> answer : answers) assertThat(answer.get()).isEqualTo(200);
-            assertThat(ambassador.metric("ambassador_bulkhead_rejections_total")).isZero();
+            for (Future<Integer> answer : answers) {
+                assertThat(answer.get()).as("the status of one of 60 callers at once, 2 permits, a healthy upstream: "
+                        + "each should wait its turn, not be refused").isEqualTo(200);
+            }
+            Expect.metric(ambassador, 0, "a healthy upstream frees permits fast, so nobody is refused",
+                    "ambassador_bulkhead_rejections_total");
         } finally {
             callers.shutdownNow();
         }

@@ -1,6 +1,7 @@
 package dev.ambassadorlab.ambassador.resilience;
 
 import dev.ambassadorlab.ambassador.support.AmbassadorExtension;
+import dev.ambassadorlab.ambassador.support.Expect;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -40,26 +41,33 @@ class CircuitBreakerTest {
     void opensAfterTheThresholdFailsFastWhileOpenAndClosesAfterASuccessfulProbe() {
         String upstream = "localhost:" + catApi.getPort();
         // Given an upstream that fails: three failures in a row open the breaker
-        for (int i = 0; i < 3; i++) assertThat(pod.ambassador().get("/images/latest").status()).isEqualTo(503);
-        assertThat(pod.ambassador().metric("ambassador_circuit_breaker_state", "upstream", upstream)).as("open").isEqualTo(2.0);
+        for (int i = 0; i < 3; i++) Expect.status(pod.ambassador().get("/images/latest"), 503, "a failing upstream");
+        Expect.metric(pod.ambassador(), 2, "2 = open, after BREAKER_FAILURE_THRESHOLD (3) failures in a row",
+                "ambassador_circuit_breaker_state", "upstream", upstream);
 
         // When the breaker is open, calls fail fast and the upstream sees nothing
         var shortCircuited = pod.ambassador().get("/images/latest");
-        assertThat(shortCircuited.status()).isEqualTo(503);
-        assertThat(shortCircuited.body()).contains("\"error\":\"circuit_open\"");
-        assertThat(shortCircuited.header("Retry-After")).isNotNull();
-        assertThat(shortCircuited.took()).isLessThan(Duration.ofMillis(400));
-        assertThat(catApi.getRequestCount()).as("no upstream traffic while open").isEqualTo(3);
-        assertThat(pod.ambassador().metric("ambassador_circuit_breaker_rejections_total", "upstream", upstream)).isEqualTo(1.0);
+        Expect.status(shortCircuited, 503, "the breaker open after 3 failures");
+        assertThat(shortCircuited.body()).as("the fast 503's body").contains("\"error\":\"circuit_open\"");
+        assertThat(shortCircuited.header("Retry-After")).as("the fast 503's Retry-After").isNotNull();
+        assertThat(shortCircuited.took()).withFailMessage("an open breaker should fail fast, in under 400 ms; it took "
+                + "%d ms", shortCircuited.took().toMillis()).isLessThan(Duration.ofMillis(400));
+        Expect.upstreamCalls(catApi, 3, "the 3 failures only: no upstream traffic while the breaker is open");
+        Expect.metric(pod.ambassador(), 1, "one call refused by the open breaker",
+                "ambassador_circuit_breaker_rejections_total", "upstream", upstream);
 
         // Then, once the upstream heals, the first call after the open period probes it and closes the breaker
         upstreamHealthy = true;
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                 .until(() -> pod.ambassador().get("/images/latest").status() == 200);
-        assertThat(pod.ambassador().metric("ambassador_circuit_breaker_state", "upstream", upstream)).as("closed").isZero();
-        assertThat(pod.ambassador().metric("ambassador_circuit_breaker_transitions_total", "state", "open")).isEqualTo(1.0);
-        assertThat(pod.ambassador().metric("ambassador_circuit_breaker_transitions_total", "state", "half-open")).isEqualTo(1.0);
-        assertThat(pod.ambassador().metric("ambassador_circuit_breaker_transitions_total", "state", "closed")).isEqualTo(1.0);
+        Expect.metric(pod.ambassador(), 0, "0 = closed, after a successful probe",
+                "ambassador_circuit_breaker_state", "upstream", upstream);
+        Expect.metric(pod.ambassador(), 1, "opened once", "ambassador_circuit_breaker_transitions_total",
+                "state", "open");
+        Expect.metric(pod.ambassador(), 1, "one probe after BREAKER_OPEN_MS",
+                "ambassador_circuit_breaker_transitions_total", "state", "half-open");
+        Expect.metric(pod.ambassador(), 1, "closed by the successful probe",
+                "ambassador_circuit_breaker_transitions_total", "state", "closed");
     }
 
     @Test
@@ -72,7 +80,8 @@ class CircuitBreakerTest {
             return catApi.getRequestCount() > 3;
         });
 
-        assertThat(catApi.getRequestCount()).as("exactly one probe reached the upstream").isEqualTo(4);
-        assertThat(pod.ambassador().metric("ambassador_circuit_breaker_transitions_total", "state", "open")).isEqualTo(2.0);
+        Expect.upstreamCalls(catApi, 4, "3 failures, then exactly one probe after the open period");
+        Expect.metric(pod.ambassador(), 2, "opened by the 3 failures, then again by the failed probe",
+                "ambassador_circuit_breaker_transitions_total", "state", "open");
     }
 }
