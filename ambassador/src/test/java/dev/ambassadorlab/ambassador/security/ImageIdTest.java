@@ -11,14 +11,16 @@ class ImageIdTest {
     @ParameterizedTest
     @ValueSource(strings = {"MTY3ODIyMQ", "bpc", "9ccXTANkb", "a-b_c", "x"})
     void acceptsTheCatApisIds(String id) {
-        assertThat(new ImageId(id).value()).isEqualTo(id);
+        assertThat(new ImageId(id).value()).as("new ImageId(\"%s\"), an id shaped like The Cat API's", id)
+                .isEqualTo(id);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "../../x", "..", "a/b", "a\\b", "x.jpg", "a b", "nul\u0000", "line\nbreak", "é",
             "12345678901234567890123456789012345678901234567890123456789012345"})
     void refusesAnythingThatCouldMisbehaveAsAFileName(String id) {
-        assertThatThrownBy(() -> new ImageId(id))
+        assertThatThrownBy(() -> new ImageId(id), "new ImageId(\"%s\") should refuse it: it cannot be a safe file "
+                + "name", id.replace("\n", "\\n").replace("\u0000", "\\0"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cannot become a file name")
                 .hasMessageNotContaining("\n").hasMessageNotContaining("\u0000");
