@@ -3,6 +3,7 @@ package dev.ambassadorlab.ambassador.security;
 import dev.ambassadorlab.ambassador.AmbassadorConfig;
 import dev.ambassadorlab.ambassador.config.ConfigException;
 import dev.ambassadorlab.ambassador.support.AmbassadorExtension;
+import dev.ambassadorlab.ambassador.support.Expect;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.Test;
@@ -46,18 +47,25 @@ class ApiKeyTest {
             var refused = ambassador.get("/images/latest");
             ambassador.get("/v1/breeds", "x-api-key", "callers-own-key");
 
-            assertThat(catApi.takeRequest().getHeaders().get("x-api-key")).isEqualTo(SECRET);
-            assertThat(imageHost.takeRequest().getHeaders().get("x-api-key")).as("image host").isNull();
+            assertThat(catApi.takeRequest().getHeaders().get("x-api-key"))
+                    .as("the x-api-key header on the search sent to The Cat API (CAT_API_KEY)").isEqualTo(SECRET);
+            assertThat(imageHost.takeRequest().getHeaders().get("x-api-key"))
+                    .as("the x-api-key header on the download from the image host: the key is for The Cat API only")
+                    .isNull();
             catApi.takeRequest();
             RecordedRequest passthrough = catApi.takeRequest();
-            assertThat(passthrough.getHeaders().values("x-api-key")).as("caller's key replaced").containsExactly(SECRET);
+            assertThat(passthrough.getHeaders().values("x-api-key"))
+                    .as("the x-api-key on a /v1/breeds the caller sent with its own key: replaced by CAT_API_KEY, "
+                            + "not added to").containsExactly(SECRET);
 
-            assertThat(refused.status()).isEqualTo(502);
-            assertThat(refused.body()).contains("answered 401; check CAT_API_KEY");
+            Expect.status(refused, 502, "a 401 from the search (a wrong key)");
+            assertThat(refused.body()).as("the 502's body, pointing at the key")
+                    .contains("answered 401; check CAT_API_KEY");
             for (String seen : new String[]{image.body(), image.headers().toString(), refused.body(),
                     refused.headers().toString(), ambassador.accessLog(), ambassador.metrics(),
                     ambassador.config.toString()}) {
-                assertThat(seen).doesNotContain(SECRET);
+                assertThat(seen).as("what the ambassador shows (answers, headers, request log, /metrics, config): "
+                        + "never the key").doesNotContain(SECRET);
             }
         }
     }
@@ -70,18 +78,24 @@ class ApiKeyTest {
         catApi.enqueue(jpeg());
         catApi.enqueue(json("[]"));
 
-        assertThat(ambassador.get("/images/latest").status()).isEqualTo(200);
-        assertThat(ambassador.get("/v1/breeds").status()).isEqualTo(200);
+        Expect.status(ambassador.get("/images/latest"), 200, "CAT_API_URL with a path (/catapi) and a cat");
+        Expect.status(ambassador.get("/v1/breeds"), 200, "CAT_API_URL with a path (/catapi), on /v1/breeds");
 
         RecordedRequest search = catApi.takeRequest();
         RecordedRequest image = catApi.takeRequest();
         RecordedRequest passthrough = catApi.takeRequest();
-        assertThat(search.getUrl().encodedPath()).isEqualTo("/catapi/v1/images/search");
-        assertThat(search.getHeaders().get("x-api-key")).isEqualTo(SECRET);
-        assertThat(image.getUrl().encodedPath()).isEqualTo("/elsewhere/tabby.jpg");
-        assertThat(image.getHeaders().get("x-api-key")).as("same host, outside CAT_API_URL's path").isNull();
-        assertThat(passthrough.getUrl().encodedPath()).isEqualTo("/catapi/v1/breeds");
-        assertThat(passthrough.getHeaders().get("x-api-key")).isEqualTo(SECRET);
+        assertThat(search.getUrl().encodedPath()).as("the search's path, under CAT_API_URL")
+                .isEqualTo("/catapi/v1/images/search");
+        assertThat(search.getHeaders().get("x-api-key")).as("the key on the search, under CAT_API_URL's path")
+                .isEqualTo(SECRET);
+        assertThat(image.getUrl().encodedPath()).as("the download's path, on the same host")
+                .isEqualTo("/elsewhere/tabby.jpg");
+        assertThat(image.getHeaders().get("x-api-key"))
+                .as("the key on the download: same host, but outside CAT_API_URL's path, so none").isNull();
+        assertThat(passthrough.getUrl().encodedPath()).as("the /v1/breeds passthrough's path, under CAT_API_URL")
+                .isEqualTo("/catapi/v1/breeds");
+        assertThat(passthrough.getHeaders().get("x-api-key")).as("the key on the /v1/breeds passthrough")
+                .isEqualTo(SECRET);
     }
 
     @Test
