@@ -75,6 +75,12 @@ class AmbassadorGrade {
         return pod.mock().find(getRequestedFor(urlPathEqualTo(SEARCH)));
     }
 
+    /** The scenario passes when it held; either way the scorecard shows what was seen. */
+    private static void verdict(boolean held, String seen) {
+        assertThat(held).withFailMessage(seen).isTrue();
+        Scorecard.saw(seen);
+    }
+
     private static boolean isError(Answer answer) {
         return answer.status() >= 400 && answer.status() < 600;
     }
@@ -118,9 +124,8 @@ class AmbassadorGrade {
 
         double retries = pod.metrics().increaseSince(before, "ambassador_retries_total");
         String seen = answer.summary() + ", " + searches().size() + " searches, retries_total +" + (long) retries;
-        assertThat(answer.status() == 200 && searches().size() == 3 && retries == 2
-                && answer.took().compareTo(Duration.ofSeconds(2)) < 0).withFailMessage(seen).isTrue();
-        Scorecard.saw(seen);
+        verdict(answer.status() == 200 && searches().size() == 3 && retries == 2
+                && answer.took().compareTo(Duration.ofSeconds(2)) < 0, seen);
     }
 
     @Test
@@ -135,8 +140,7 @@ class AmbassadorGrade {
         long waitedMs = seen.size() < 2 ? -1 : seen.get(1).getLoggedDate().getTime() - seen.get(0).getLoggedDate().getTime();
         String summary = answer.summary() + ", " + seen.size() + " searches, " + (waitedMs < 0 ? "no retry"
                 : "the retry " + waitedMs + " ms after the 429");
-        assertThat(answer.status() == 200 && waitedMs >= 1900).withFailMessage(summary).isTrue();
-        Scorecard.saw(summary);
+        verdict(answer.status() == 200 && waitedMs >= 1900, summary);
     }
 
     @Test
@@ -148,8 +152,7 @@ class AmbassadorGrade {
         Answer answer = pod.ambassador("/images/latest");
 
         String seen = answer.summary() + ", " + searches().size() + " searches";
-        assertThat(isError(answer) && searches().size() == 1).withFailMessage(seen).isTrue();
-        Scorecard.saw(seen);
+        verdict(isError(answer) && searches().size() == 1, seen);
     }
 
     @Test
@@ -160,9 +163,7 @@ class AmbassadorGrade {
 
         Answer answer = pod.ambassador("/images/latest");
 
-        assertThat(isError(answer) && answer.took().compareTo(Duration.ofSeconds(10)) < 0)
-                .withFailMessage(answer.summary()).isTrue();
-        Scorecard.saw(answer.summary());
+        verdict(isError(answer) && answer.took().compareTo(Duration.ofSeconds(10)) < 0, answer.summary());
     }
 
     @Test
@@ -173,9 +174,7 @@ class AmbassadorGrade {
 
         Answer answer = pod.ambassador("/images/latest");
 
-        assertThat(answer.status() >= 500 && answer.took().compareTo(Duration.ofSeconds(10)) < 0)
-                .withFailMessage(answer.summary()).isTrue();
-        Scorecard.saw(answer.summary());
+        verdict(answer.status() >= 500 && answer.took().compareTo(Duration.ofSeconds(10)) < 0, answer.summary());
     }
 
     @Test
@@ -201,8 +200,7 @@ class AmbassadorGrade {
 
         List<String> escaped = pod.filesUnder("/tmp").stream().filter(name -> name.contains("escaped")).toList();
         String seen = answer.summary() + (escaped.isEmpty() ? ", nothing outside IMAGES_DIR" : ", wrote " + escaped);
-        assertThat(answer.status() != 200 && escaped.isEmpty()).withFailMessage(seen).isTrue();
-        Scorecard.saw(seen);
+        verdict(answer.status() != 200 && escaped.isEmpty(), seen);
     }
 
     @Test
@@ -217,8 +215,7 @@ class AmbassadorGrade {
 
         int downloads = pod.mock().find(getRequestedFor(urlPathMatching("/foreign/.*"))).size();
         String seen = answer.summary() + ", " + downloads + " downloads from the other host";
-        assertThat(answer.status() != 200 && downloads == 0).withFailMessage(seen).isTrue();
-        Scorecard.saw(seen);
+        verdict(answer.status() != 200 && downloads == 0, seen);
     }
 
     @Test
@@ -231,8 +228,7 @@ class AmbassadorGrade {
 
         List<String> files = pod.filesUnder(IMAGES_DIR);
         String seen = answer.summary() + ", files " + files;
-        assertThat(answer.status() != 200 && files.isEmpty()).withFailMessage(seen).isTrue();
-        Scorecard.saw(seen);
+        verdict(answer.status() != 200 && files.isEmpty(), seen);
     }
 
     @Test
@@ -245,8 +241,7 @@ class AmbassadorGrade {
 
         List<String> files = pod.filesUnder(IMAGES_DIR);
         String seen = answer.summary() + ", files " + files;
-        assertThat(isError(answer) && files.isEmpty()).withFailMessage(seen).isTrue();
-        Scorecard.saw(seen);
+        verdict(isError(answer) && files.isEmpty(), seen);
     }
 
     @Test
