@@ -31,6 +31,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.io.PrintStream;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -158,7 +159,10 @@ public final class AmbassadorApp {
         if (problem == null) {
             ctx.json(Map.of("status", "ready"));
         } else {
-            ctx.status(503).json(Map.of("status", "not_ready", "reason", problem));
+            Map<String, String> body = new LinkedHashMap<>(); // fields in a fixed order, unlike Map.of's
+            body.put("status", "not_ready");
+            body.put("reason", problem);
+            ctx.status(503).json(body);
         }
     }
 }

@@ -23,12 +23,10 @@ public final class CatApp {
             javalin.routes.get("/images/latest", ctx -> relay(ctx, ambassador, "/images/latest"));
             javalin.routes.get("/breeds", ctx -> relay(ctx, ambassador, "/v1/breeds"));
             javalin.routes.get("/health", ctx -> ctx.json(Map.of("status", "up")));
-            javalin.routes.exception(Exception.class, (bug, ctx) -> ctx.status(500).json(Map.of(
-                    "error", "internal_error",
-                    "reason", "the app failed unexpectedly (" + bug.getClass().getSimpleName() + ")")));
-            javalin.routes.exception(EndpointNotFound.class, (notFound, ctx) -> ctx.status(404).json(Map.of(
-                    "error", "not_found",
-                    "reason", "no route for " + ctx.method() + " " + ctx.path()
+            javalin.routes.exception(Exception.class, (bug, ctx) -> ctx.status(500).json(errorBody(
+                    "internal_error", "the app failed unexpectedly (" + bug.getClass().getSimpleName() + ")")));
+            javalin.routes.exception(EndpointNotFound.class, (notFound, ctx) -> ctx.status(404).json(errorBody(
+                    "not_found", "no route for " + ctx.method() + " " + ctx.path()
                             + "; try GET /images/latest, GET /breeds or GET /health")));
         });
     }
@@ -62,5 +60,13 @@ public final class CatApp {
         AmbassadorClient.Answer answer = ambassador.get(path, headers);
         answer.headers().forEach(ctx::header);
         ctx.status(answer.status()).contentType("application/json").result(answer.json());
+    }
+
+    /** An error answer with its fields always in the same order ("error", then "reason"); Map.of's order varies by run. */
+    private static Map<String, String> errorBody(String error, String reason) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("error", error);
+        body.put("reason", reason);
+        return body;
     }
 }
