@@ -118,4 +118,18 @@ class ApiKeyTest {
         assertThatThrownBy(() -> AmbassadorConfig.fromEnv(Map.of("CAT_API_KEY", "two words " + SECRET)))
                 .hasMessageContaining("an HTTP header cannot carry it").hasMessageNotContaining(SECRET);
     }
+
+    @Test
+    void aKeyMayHoldEveryPrintableAsciiCharacterAndNothingOutsideThem() {
+        String printable = "!" + SECRET + "~";
+        assertThat(AmbassadorConfig.fromEnv(Map.of("CAT_API_KEY", printable)).apiKey().reveal())
+                .as("a key from '!' (0x21) to '~' (0x7e)").contains(printable);
+        // Inside the key: blanks at its ends are trimmed, as for every variable.
+        for (char outside : new char[] {'\u007f', '\t', '\u00e9'}) {
+            String key = SECRET.substring(0, 4) + outside + SECRET.substring(4);
+            assertThatThrownBy(() -> AmbassadorConfig.fromEnv(Map.of("CAT_API_KEY", key)))
+                    .as("a key with character %#x inside", (int) outside)
+                    .hasMessageContaining("an HTTP header cannot carry it");
+        }
+    }
 }

@@ -121,6 +121,18 @@ class HostileCallerTest {
     }
 
     @Test
+    void aBodyOfExactlyTheCapIsForwardedAndOneByteMoreIsNot() {
+        var ambassador = pod.start("ANSWER_MAX_BYTES", "1024");
+        String exactly = "{\"pad\":\"" + "x".repeat(1024 - 10) + "\"}";
+        catApi.enqueue(json("{\"voted\":true}"));
+
+        assertThat(ambassador.post("/v1/votes", exactly).status()).as("a body of exactly 1024 bytes").isEqualTo(200);
+        assertThat(ambassador.post("/v1/votes", exactly.replace("{", "{ ")).status()).as("a body of 1025 bytes")
+                .isEqualTo(413);
+        assertThat(catApi.getRequestCount()).as("requests that reached the Cat API").isEqualTo(1);
+    }
+
+    @Test
     void anAnswerHeaderThatEchoesTheKeyIsNotRelayed() {
         catApi.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
                 .addHeader("ETag", "\"" + KEY + "\"").addHeader("Cache-Control", "max-age=60, x-key=" + KEY)
