@@ -73,7 +73,9 @@ class BulkheadTest {
                 return request.getUrl().encodedPath().startsWith("/images") ? jpeg() : searchOn(catApi, "tabby");
             }
         });
-        var ambassador = pod.start("BULKHEAD_MAX_CONCURRENT", "2");
+        // A wait of 5 s, not the default 0.5 s: the point is that callers wait rather than being refused, and a wait
+        // far beyond what a healthy upstream needs keeps a busy test machine (a slow request now and then) out of it.
+        var ambassador = pod.start("BULKHEAD_MAX_CONCURRENT", "2", "BULKHEAD_MAX_WAIT_MS", "5000");
         // Given a warm ambassador: a cold one's first requests take a while, and would hold their permits as long
         for (int i = 0; i < 20; i++) Expect.status(ambassador.get("/images/latest"), 200, "a healthy upstream");
         ExecutorService callers = Executors.newFixedThreadPool(12);
