@@ -18,6 +18,7 @@ import dev.ambassadorlab.ambassador.upstream.ResilientUpstream;
 import dev.ambassadorlab.ambassador.upstream.SelfCallGuard;
 import dev.ambassadorlab.ambassador.upstream.UpstreamClients;
 import dev.ambassadorlab.ambassador.upstream.UpstreamRequest;
+import dev.ambassadorlab.ambassador.web.BatchedStdout;
 import dev.ambassadorlab.ambassador.web.CallerHeaders;
 import dev.ambassadorlab.ambassador.web.ErrorResponses;
 import dev.ambassadorlab.ambassador.web.PassthroughRoute;
@@ -64,7 +65,7 @@ public final class AmbassadorApp {
     }
 
     public static Ambassador create(AmbassadorConfig config) {
-        return create(config, new PrometheusRegistry(), System.out);
+        return create(config, new PrometheusRegistry(), BatchedStdout.open());
     }
 
     public static Ambassador create(AmbassadorConfig config, PrometheusRegistry registry, PrintStream accessLog) {

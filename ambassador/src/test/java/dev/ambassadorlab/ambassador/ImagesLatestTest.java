@@ -76,7 +76,8 @@ class ImagesLatestTest {
         assertThat(search.getHeaders().get("X-Request-Id")).as("forwarded upstream").isEqualTo("trace-42");
         assertThat(pod.ambassador().accessLog().lines().filter(line -> line.contains("\"request_id\":\"trace-42\"")))
                 .as("the request log's lines for request trace-42: one, in JSON").singleElement().asString()
-                .contains("\"path\":\"/images/latest\"", "\"status\":200", "\"outcome\":\"success\"", "\"attempts\":2");
+                .contains("\"path\":\"/images/latest\"", "\"status\":200", "\"outcome\":\"success\"", "\"attempts\":2")
+                .containsPattern("^\\{\"ts\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\",");
     }
 
     @Test

@@ -15,6 +15,7 @@ import okhttp3.Call;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Sends a request upstream under the policies, composed outer to inner as Failsafe recommends:
@@ -50,11 +51,12 @@ public final class ResilientUpstream {
         }
         caller.callStarted();
         budget.recordRequest();
-        FailsafeExecutor<UpstreamResponse> policies = Failsafe
-                .with(timeouts.deadline(remaining))
-                .compose(retries.forCall(request, caller.retriesWanted()))
-                .compose(breakers.forUpstream(request.upstream()))
-                .compose(timeouts.perAttempt());
+        // One list, outermost first: each compose() would copy the executor built so far, on every call.
+        FailsafeExecutor<UpstreamResponse> policies = Failsafe.with(List.of(
+                timeouts.deadline(remaining),
+                retries.forCall(request, caller.retriesWanted()),
+                breakers.forUpstream(request.upstream()),
+                timeouts.perAttempt()));
         try {
             return policies.get(context -> attempt(request, caller, context));
         } catch (RuntimeException failure) {

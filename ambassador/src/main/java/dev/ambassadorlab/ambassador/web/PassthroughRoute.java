@@ -12,8 +12,12 @@ import okhttp3.Headers;
 import okhttp3.HttpUrl;
 
 import java.net.URI;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Forwards the rest of The Cat API ({@code /v1/...}) so every call the app makes gets the same policies and the same
@@ -25,16 +29,24 @@ public final class PassthroughRoute {
     private static final List<String> REQUEST_HEADERS = List.of(
             "Accept", "Accept-Language", "Content-Type", "If-None-Match", "If-Modified-Since",
             UpstreamRequest.IDEMPOTENCY_KEY);
-    private static final List<String> RESPONSE_HEADERS = List.of(
+    /** The answer headers relayed, by name in any case, to the name as the caller gets it. */
+    private static final Map<String, String> RESPONSE_HEADERS = caseInsensitive(
             "Cache-Control", "ETag", "Last-Modified", "Retry-After",
             "Pagination-Count", "Pagination-Page", "Pagination-Limit");
     /** Encoded '/', '\' and '.' in a path: an upstream that decodes them could be led out of /v1/. */
     private static final List<String> ENCODED_SEPARATORS = List.of("%2f", "%5c", "%2e");
+    private static final int RECENT_URLS = 512;
     private final ResilientUpstream upstream;
     private final HttpUrl catApi;
     private final String catApiUpstream;
     private final ApiKey key;
     private final long maxBytes;
+    private final String basePath;
+    /**
+     * URLs already built, by the caller's path and query: an app calls a handful of paths over and over, and building
+     * an HttpUrl (which re-checks and re-encodes every part) was a twentieth of the pass-through's work.
+     */
+    private final Map<String, HttpUrl> recentUrls = new ConcurrentHashMap<>();
 
     public PassthroughRoute(ResilientUpstream upstream, URI catApiUrl, ApiKey key, long maxBytes) {
         this.upstream = upstream;
@@ -42,6 +54,8 @@ public final class PassthroughRoute {
         this.catApiUpstream = Origin.of(catApi).label();
         this.key = key;
         this.maxBytes = maxBytes;
+        this.basePath = catApi.encodedPath().endsWith("/")
+                ? catApi.encodedPath().substring(0, catApi.encodedPath().length() - 1) : catApi.encodedPath();
     }
 
     /** Checks the caller's request and reads its body (capped, within the deadline); nothing is sent yet. */
@@ -67,13 +81,22 @@ public final class PassthroughRoute {
     public void forward(Context ctx, UpstreamRequest request, RequestContext caller) {
         UpstreamResponse response = upstream.call(request, caller);
         ctx.status(response.status());
-        for (String name : RESPONSE_HEADERS) {
-            String value = response.header(name);
+        // One pass over the answer's headers (a lookup per allowed name scanned them all seven times).
+        Headers headers = response.headers();
+        for (int i = 0, count = headers.size(); i < count; i++) {
+            String name = RESPONSE_HEADERS.get(headers.name(i));
+            String value = headers.value(i);
             // An upstream that echoes the key in a header would hand it to the caller: such a header is dropped.
-            if (value != null && !key.appearsIn(value)) ctx.header(name, value);
+            if (name != null && !key.appearsIn(value)) ctx.header(name, value);
         }
         if (!response.contentType().isEmpty()) ctx.contentType(response.contentType());
         ctx.result(response.body());
+    }
+
+    private static Map<String, String> caseInsensitive(String... names) {
+        Map<String, String> byName = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (String name : names) byName.put(name, name);
+        return Collections.unmodifiableMap(byName);
     }
 
     private HttpUrl upstreamUrl(Context ctx) {
@@ -83,17 +106,22 @@ public final class PassthroughRoute {
             throw new AmbassadorException(ErrorCode.BAD_PATH, "the path holds an encoded '/', '\\' or '.' (or a '\\'); "
                     + "it is not forwarded, since the upstream might decode it into another path");
         }
-        String basePath = catApi.encodedPath().endsWith("/")
-                ? catApi.encodedPath().substring(0, catApi.encodedPath().length() - 1) : catApi.encodedPath();
+        String query = ctx.queryString();
+        String key = query == null ? rawPath : rawPath + "?" + query;
+        HttpUrl known = recentUrls.get(key);
+        if (known != null) return known;
         HttpUrl url = catApi.newBuilder()
                 .encodedPath(basePath + rawPath)
-                .encodedQuery(ctx.queryString())
+                .encodedQuery(query)
                 .build();
         // HttpUrl resolves "..": what is left must still be under /v1/ of the Cat API.
         if (!url.encodedPath().startsWith(basePath + "/v1/")) {
             throw new AmbassadorException(ErrorCode.BAD_PATH,
                     "the path leaves /v1/ of The Cat API; it is not forwarded");
         }
+        // Bounded: a caller sending ever new paths empties the map now and then, and pays for building each URL.
+        if (recentUrls.size() >= RECENT_URLS) recentUrls.clear();
+        recentUrls.put(key, url);
         return url;
     }
 }

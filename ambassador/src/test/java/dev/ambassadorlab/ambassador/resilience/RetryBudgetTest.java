@@ -65,6 +65,36 @@ class RetryBudgetTest {
     }
 
     @Test
+    void eachRequestLeavesTheWindowWhenItsOwnTimeIsUp() {
+        var budget = new RetryBudget(0.5, 0, Duration.ofSeconds(10), now::get);
+        for (int i = 0; i < 4; i++) budget.recordRequest();
+        now.addAndGet(Duration.ofSeconds(6).toNanos());
+        for (int i = 0; i < 4; i++) budget.recordRequest();
+
+        now.addAndGet(Duration.ofMillis(3_900).toNanos());
+        assertThat(budget.remaining()).as("at 9.9 s all 8 requests are in the 10 s window: 0.5 × 8").isEqualTo(4.0);
+        now.addAndGet(Duration.ofMillis(100).toNanos());
+        assertThat(budget.remaining()).as("at 10 s the first 4 have left it: 0.5 × 4").isEqualTo(2.0);
+        now.addAndGet(Duration.ofSeconds(6).toNanos());
+        assertThat(budget.remaining()).as("at 16 s all have left it").isEqualTo(0.0);
+        now.addAndGet(Duration.ofDays(1).toNanos());
+        budget.recordRequest();
+        budget.recordRequest();
+        assertThat(budget.remaining()).as("a day later, only the 2 new requests count: 0.5 × 2").isEqualTo(1.0);
+    }
+
+    @Test
+    void aMillionRequestsInTheWindowAreCountedAsAMillion() {
+        var budget = new RetryBudget(0.001, 0, Duration.ofSeconds(10), now::get);
+        for (int i = 0; i < 1_000_000; i++) {
+            budget.recordRequest();
+            now.addAndGet(5_000); // 200,000 requests a second
+        }
+
+        assertThat(budget.remaining()).as("0.001 × the 1,000,000 requests of the last 5 s").isEqualTo(1000.0);
+    }
+
+    @Test
     void duringAnOutageRetriesStayWithinTheBudget() {
         catApi.setDispatcher(new Dispatcher() {
             @Override

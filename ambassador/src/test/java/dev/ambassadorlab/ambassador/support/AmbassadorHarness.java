@@ -12,6 +12,7 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -35,7 +36,8 @@ public final class AmbassadorHarness implements AutoCloseable {
     private AmbassadorHarness(AmbassadorConfig config) {
         this.config = config;
         this.ambassador = AmbassadorApp.create(config, new PrometheusRegistry(),
-                new PrintStream(accessLog, true, StandardCharsets.UTF_8)).start();
+                // Buffered, as in production (BatchedStdout): each line must still be there once its answer is.
+                new PrintStream(new BufferedOutputStream(accessLog, 32 * 1024), false, StandardCharsets.UTF_8)).start();
     }
 
     /** Starts an ambassador whose Cat API is {@code catApi}; {@code env} (name, value...) overrides any setting. */

@@ -44,6 +44,24 @@ class PassthroughTest {
     }
 
     @Test
+    void eachCallGoesToItsOwnPathAndQueryThoughUrlsAreReused() throws InterruptedException {
+        String[] paths = {"/v1/breeds?limit=1", "/v1/breeds?limit=2", "/v1/breeds", "/v1/breeds?limit=1", "/v1/votes"};
+        for (int i = 0; i < paths.length; i++) {
+            catApi.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
+                    .addHeader("etag", "\"v" + i + "\"").body("[]").build());
+        }
+
+        for (int i = 0; i < paths.length; i++) {
+            var answer = pod.ambassador().get(paths[i]);
+            assertThat(answer.header("ETag")).as("the answer's etag header, relayed under its usual name")
+                    .isEqualTo("\"v" + i + "\"");
+            RecordedRequest sent = catApi.takeRequest();
+            assertThat(sent.getUrl().encodedPath() + (sent.getUrl().query() == null ? "" : "?" + sent.getUrl().query()))
+                    .as("what the upstream got for call %d, %s", i + 1, paths[i]).isEqualTo(paths[i]);
+        }
+    }
+
+    @Test
     void relaysTheUpstreamsOwnErrorAnswerAfterRetries() {
         for (int i = 0; i < 3; i++) catApi.enqueue(status(502));
 
