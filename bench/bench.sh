@@ -17,7 +17,7 @@ for arg in "$@"; do
     *) echo "bench: unknown option '$arg' (--quick, --profile)" >&2; exit 2 ;;
   esac
 done
-if $quick; then window=3; row_seconds=5; warmup_max=45; else window=5; row_seconds=15; warmup_max=150; fi
+if $quick; then window=3; row_seconds=5; warmup_min=15; warmup_max=60; rounds=3; else window=5; row_seconds=15; warmup_min=30; warmup_max=180; rounds=3; fi
 UPSTREAM_PORT=18080 NGINX_PROXY_PORT=18081 FLAKY_PORT=18082 BARE_PORT=18083
 AMBASSADOR_PORT=18001 ADMIN_PORT=18901 APP_PORT=18000
 out="$root/target/bench"
@@ -122,23 +122,25 @@ rate() { awk -v r="$(field requests "$1")" -v d="$(field duration_us "$1")" 'BEG
 # Answers per second that were 2xx/3xx: a fast refusal is not throughput.
 ok_rate() { awk -v r="$(field requests "$1")" -v e="$(field non_2xx "$1")" -v d="$(field duration_us "$1")" 'BEGIN {printf "%.0f", (r - e) / (d / 1e6)}'; }
 
-# warm_up NAME URL: load at c=16 in windows until two windows in a row are within 5% of each other (and at least
-# three have run), or warmup_max seconds have passed. Records how long it took.
+# warm_up NAME URL: load at c=16 in windows until three windows in a row are within 5% of each other, after at
+# least warmup_min seconds (the JIT is still compiling before that, and two early windows can agree by chance), or
+# warmup_max seconds have passed. Records how long it took.
 declare -A warmed
 warm_up() {
-  local name="$1" url="$2" previous=0 current elapsed=0 windows=0 steady=false
+  local name="$1" url="$2" older=0 previous=0 current elapsed=0 windows=0 steady=false
   while [ "$elapsed" -lt "$warmup_max" ]; do
     current="$(rate "$(wrk_json 16 "$window" "$url")")"
     elapsed=$((elapsed + window)); windows=$((windows + 1))
-    if [ "$windows" -ge 3 ] && [ "$previous" -gt 0 ] \
-        && awk -v a="$current" -v b="$previous" 'BEGIN {d = (a - b) / b; exit !(d < 0.05 && d > -0.05)}'; then
+    if [ "$elapsed" -ge "$warmup_min" ] && [ "$older" -gt 0 ] && within_5_percent "$current" "$previous" \
+        && within_5_percent "$previous" "$older"; then
       steady=true; break
     fi
-    previous="$current"
+    older="$previous"; previous="$current"
   done
   warmed[$name]="$elapsed s ($windows windows of $window s$($steady || printf ', not steady yet'))"
   say "  warmed up $name: ${warmed[$name]}, last $current req/s"
 }
+within_5_percent() { awk -v a="$1" -v b="$2" 'BEGIN {d = (a - b) / b; exit !(d < 0.05 && d > -0.05)}'; }
 
 rows=()
 # measure WHAT CONCURRENCY URL PID...: one row of the table; CPU and RSS are read from the PIDs.
@@ -152,7 +154,7 @@ measure() {
   local rss=0 pid; for pid in $(family "$@"); do rss=$((rss + $(rss_mb "$pid"))); done
   local row; row="$(printf '{"what":"%s","concurrency":%s,"rate":%s,"ok_rate":%s,"cpu_us_per_request":%s,"rss_mb":%s,%s' \
     "$what" "$c" "$(rate "$json")" "$(ok_rate "$json")" "$cpu_us" "$rss" "${json#\{}")"
-  rows+=("$row")
+  if [ -n "${collect:-}" ]; then eval "$collect+=(\"\$row\")"; else rows+=("$row"); fi
   printf '  %-44s c=%-4s %7s ok/s  p50 %6.1f ms  p99 %6.1f ms  non-2xx %s\n' "$what" "$c" "$(ok_rate "$json")" \
     "$(awk -v u="$(field p50_us "$json")" 'BEGIN {print u / 1000}')" \
     "$(awk -v u="$(field p99_us "$json")" 'BEGIN {print u / 1000}')" "$(field non_2xx "$json")"
@@ -176,26 +178,45 @@ start_everything
 threads_idle_ambassador="$(threads "$pid_ambassador")"; threads_idle_app="$(threads "$pid_app")"
 
 search="/v1/images/search"
-say "Warm-up (until two ${window} s windows in a row agree within 5%):"
+say "Warm-up (at least ${warmup_min} s, then until three ${window} s windows in a row agree within 5%):"
 warm_up ambassador-images "http://127.0.0.1:$AMBASSADOR_PORT/images/latest"
 warm_up ambassador-passthrough "http://127.0.0.1:$AMBASSADOR_PORT$search"
 warm_up bare-proxy "http://127.0.0.1:$BARE_PORT$search"
 warm_up app "http://127.0.0.1:$APP_PORT/images/latest"
 
 say "Measuring ($row_seconds s per row):"
-measure "nginx alone: the search" 16 "http://127.0.0.1:$UPSTREAM_PORT$search" "$(cat "$work/nginx.pid")"
-measure "nginx reverse proxy: the search" 16 "http://127.0.0.1:$NGINX_PROXY_PORT$search" "$(cat "$work/nginx.pid")"
-for c in 16 64 256; do measure "bare Javalin+OkHttp proxy: the search" "$c" "http://127.0.0.1:$BARE_PORT$search" "$pid_bare"; done
-for c in 16 64 256; do measure "ambassador pass-through: the search" "$c" "http://127.0.0.1:$AMBASSADOR_PORT$search" "$pid_ambassador"; done
-for c in 16 64 256; do
-  if $profile && [ "$c" = 16 ]; then jcmd "$pid_ambassador" JFR.start name=bench settings=profile >/dev/null; fi
-  measure "ambassador /images/latest" "$c" "http://127.0.0.1:$AMBASSADOR_PORT/images/latest" "$pid_ambassador"
-  if $profile && [ "$c" = 16 ]; then
+# The rows the ratios compare (c=16 of the bare proxy, the pass-through, /images/latest and the app) are measured in
+# $rounds interleaved rounds, and each keeps its median round: the machine's speed drifts over minutes, and a ratio of
+# two rows measured minutes apart would measure the drift.
+declare -a round_bare round_passthrough round_images round_app
+say "  c=16 rows in $rounds interleaved rounds (each row's median round is kept):"
+for round in $(seq 1 "$rounds"); do
+  collect=round_bare measure "bare Javalin+OkHttp proxy: the search" 16 "http://127.0.0.1:$BARE_PORT$search" "$pid_bare"
+  collect=round_passthrough measure "ambassador pass-through: the search" 16 "http://127.0.0.1:$AMBASSADOR_PORT$search" "$pid_ambassador"
+  if $profile && [ "$round" = "$rounds" ]; then jcmd "$pid_ambassador" JFR.start name=bench settings=profile >/dev/null; fi
+  collect=round_images measure "ambassador /images/latest" 16 "http://127.0.0.1:$AMBASSADOR_PORT/images/latest" "$pid_ambassador"
+  if $profile && [ "$round" = "$rounds" ]; then
     mkdir -p "$out"
     jcmd "$pid_ambassador" JFR.stop name=bench filename="$out/ambassador-images.jfr" >/dev/null
   fi
+  collect=round_app measure "end to end: app /images/latest" 16 "http://127.0.0.1:$APP_PORT/images/latest" "$pid_app" "$pid_ambassador"
 done
-measure "end to end: app /images/latest" 16 "http://127.0.0.1:$APP_PORT/images/latest" "$pid_app" "$pid_ambassador"
+# median_round ROW...: the row whose ok_rate is the median, with every round's ok_rate added as "rounds".
+median_round() {
+  local sorted all
+  sorted="$(for row in "$@"; do printf '%s\t%s\n' "$(field ok_rate "$row")" "$row"; done | sort -n | cut -f 2-)"
+  all="$(for row in "$@"; do field ok_rate "$row"; done | paste -sd, -)"
+  sed -n "$(( ($# + 1) / 2 ))p" <<<"$sorted" | sed "s/^{/{\"rounds\":[$all],/"
+}
+measure "nginx alone: the search" 16 "http://127.0.0.1:$UPSTREAM_PORT$search" "$(cat "$work/nginx.pid")"
+measure "nginx reverse proxy: the search" 16 "http://127.0.0.1:$NGINX_PROXY_PORT$search" "$(cat "$work/nginx.pid")"
+rows+=("$(median_round "${round_bare[@]}")")
+for c in 64 256; do measure "bare Javalin+OkHttp proxy: the search" "$c" "http://127.0.0.1:$BARE_PORT$search" "$pid_bare"; done
+rows+=("$(median_round "${round_passthrough[@]}")")
+for c in 64 256; do measure "ambassador pass-through: the search" "$c" "http://127.0.0.1:$AMBASSADOR_PORT$search" "$pid_ambassador"; done
+rows+=("$(median_round "${round_images[@]}")")
+for c in 64 256; do measure "ambassador /images/latest" "$c" "http://127.0.0.1:$AMBASSADOR_PORT/images/latest" "$pid_ambassador"; done
+rows+=("$(median_round "${round_app[@]}")")
 # Right after the load, so the retry budget's window is full of requests and the retries are not refused by it.
 recovery_json="$(recovery)"
 say "  503, 503, 200 through the ambassador (20 runs): $recovery_json"
@@ -238,7 +259,8 @@ images16="$(rate_of "ambassador /images/latest" 16)"
 passthrough16="$(rate_of "ambassador pass-through: the search" 16)"
 
 say ""
-say "Ambassador bench, $(nproc) cores, wrk -t2, $row_seconds s per row after warm-up; ok/s counts 2xx answers only;"
+say "Ambassador bench, $(nproc) cores, wrk -t2, $row_seconds s per row after warm-up, the c=16 rows of the proxies and"
+say "the app the median of $rounds interleaved rounds; ok/s counts 2xx answers only;"
 say "ratios are to rows of the same run. IMAGES_DIR on $images_fs."
 printf '\n| %-40s | %4s | %8s | %-22s | %8s | %8s | %8s | %7s | %8s | %6s |\n' what c "ok/s" "ratio" p50 p99 p99.9 non-2xx "CPU/req" RSS
 printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..42})" ------ ---------- ------------------------ ---------- ---------- ---------- --------- ---------- --------

@@ -53,7 +53,7 @@ public final class CatImageService {
         HttpUrl url = refuseUnless(() -> allowlist.check(hit.url()), ErrorCode.IMAGE_URL_NOT_ALLOWED);
         // The allowed origin, not the URL's own host, names the upstream: under "*.example.com" any number of hosts
         // share one breaker and one metric label, so what the ambassador keeps per upstream stays bounded.
-        String imageUpstream = allowlist.allowing(url).map(Origin::label).orElse(Origin.of(url).label());
+        String imageUpstream = allowlist.allowing(url).map(Origin::label).orElseGet(() -> Origin.of(url).label());
 
         // The image streams to a temporary file (one per attempt), so memory holds only its first bytes, however large.
         AtomicReference<ImageStore.Incoming> download = new AtomicReference<>();
