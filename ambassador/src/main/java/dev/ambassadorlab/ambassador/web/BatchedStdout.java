@@ -10,14 +10,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Standard output for the request log, written in batches. System.out writes each line with its own system call,
- * under a lock every request thread queues for: at thousands of requests a second that was a tenth of the
- * pass-through's CPU. Here lines collect in a buffer and go out in one write when it fills, when no request is in
- * flight ({@link RequestLog} flushes then, so a quiet ambassador logs each line at once), and at the latest
- * {@link #FLUSH_EVERY_MS} after they were printed. A line in the buffer is lost only if the JVM is killed outright.
+ * Standard output for the request log, written in batches. System.out makes a system call for each line, while
+ * holding the lock every request thread queues for to print its own. Here lines collect in a buffer and go out in
+ * one write when it fills, when no request is in flight ({@link RequestLog} flushes then, so a quiet ambassador logs
+ * each line at once), and at the latest {@link #FLUSH_EVERY_MS} ms after they were printed. A line in the buffer is
+ * lost only if the JVM is killed outright.
  */
 public final class BatchedStdout {
-    static final int FLUSH_EVERY_MS = 200;
+    private static final int FLUSH_EVERY_MS = 200;
     private static final int BUFFER_BYTES = 32 * 1024;
 
     private BatchedStdout() {

@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One JSON line per proxied request on standard output, carrying its request id, plus the request counter, the
- * latency histogram and the count of requests in flight. The lines go to a {@link BatchedStdout} in production. Probes and scrapes are on the admin port, out of all three.
+ * latency histogram and the count of requests in flight. Probes and scrapes are on the admin port, out of all three.
+ * In production the lines go to a {@link BatchedStdout}.
  */
 public final class RequestLog {
     public static final String CONTEXT_KEY = "ambassador.request";
