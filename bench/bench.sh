@@ -17,7 +17,8 @@ for arg in "$@"; do
     *) echo "bench: unknown option '$arg' (--quick, --profile)" >&2; exit 2 ;;
   esac
 done
-if $quick; then window=3; row_seconds=5; warmup_min=15; warmup_max=60; rounds=3; else window=5; row_seconds=15; warmup_min=30; warmup_max=180; rounds=3; fi
+if $quick; then window=3; row_seconds=5; warmup_min=15; warmup_max=60; else window=5; row_seconds=15; warmup_min=30; warmup_max=180; fi
+rounds=3
 UPSTREAM_PORT=18080 NGINX_PROXY_PORT=18081 FLAKY_PORT=18082 BARE_PORT=18083
 AMBASSADOR_PORT=18001 ADMIN_PORT=18901 APP_PORT=18000
 out="$root/target/bench"

@@ -41,12 +41,9 @@ public final class RequestLog {
 
     /** Called by Javalin after every request; acts only on requests that went through the ambassador's policies. */
     public void finished(Context ctx, float millis) {
-        boolean counted = ctx.attribute(IN_FLIGHT_KEY) != null;
+        int stillInFlight = ctx.attribute(IN_FLIGHT_KEY) != null ? inFlight.decrementAndGet() : inFlight.get();
         RequestContext request = ctx.attribute(CONTEXT_KEY);
-        if (request == null) {
-            if (counted) inFlight.decrementAndGet();
-            return;
-        }
+        if (request == null) return;
         String status = statusLabel(ctx.statusCode(), request.servedStale());
         metrics.requestFinished(status, request.elapsed().toNanos() / 1e9);
 
@@ -64,7 +61,7 @@ public final class RequestLog {
                 .append("}\n");
         out.print(line);
         // The last request in flight sends out what has gathered (see BatchedStdout); under load, the buffer does.
-        if ((counted ? inFlight.decrementAndGet() : inFlight.get()) == 0) out.flush();
+        if (stillInFlight == 0) out.flush();
     }
 
     /**
