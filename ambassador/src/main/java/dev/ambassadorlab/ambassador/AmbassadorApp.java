@@ -48,11 +48,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * GET /images/latest
  *  +- bulkhead            UpstreamBulkhead (09)    a permit, or 503 overloaded after BULKHEAD_MAX_WAIT_MS
  *     +- fallback         StaleImageFallback (08)  a 503 or 504 from below: the last good image, marked stale
- *        +- deadline      Timeouts (03)            what is left of REQUEST_DEADLINE_MS, counted from arrival; then 504
+ *        +- deadline      Timeouts (03)            what is left of REQUEST_DEADLINE_MS, counted from arrival; then 504,
+ *           |                                      at once if the wait before a retry would reach it
  *           +- retry      RetryPolicies (02)       up to RETRY_MAX_RETRIES, waiting Backoff's time or the upstream's
  *              |                                   Retry-After (06); each retry paid from the RetryBudget (06)
  *              +- circuit breaker   CircuitBreakers (04)   one per upstream; while open, 503 circuit_open, no call
- *                 +- attempt timeout   Timeouts (03)       ATTEMPT_TIMEOUT_MS, then the call is cancelled
+ *                 +- attempt timeout   Timeouts (03)       ATTEMPT_TIMEOUT_MS or the deadline, the shorter; then the
+ *                    |                                     call is cancelled (OkHttp's call timeout)
  *                    +- the HTTP call  OkHttp, with the API key (07)
  * </pre>
  */
@@ -77,11 +79,11 @@ public final class AmbassadorApp {
         var backoff = new Backoff(config.retryBaseDelay(), config.retryMaxDelay(), retryAfter,
                 () -> ThreadLocalRandom.current().nextDouble());
         var timeouts = new Timeouts(config.attemptTimeout(), config.requestDeadline());
-        var retries = new RetryPolicies(config.maxRetries(), backoff, retryAfter, budget, metrics);
+        var retries = new RetryPolicies(config.maxRetries(), retryAfter, budget, metrics);
         var breakers = new CircuitBreakers(config.breakerFailureThreshold(), config.breakerOpenDuration(), metrics);
         var selfCallGuard = new SelfCallGuard();
-        var upstream = new ResilientUpstream(new UpstreamClients(config, selfCallGuard), timeouts, retries, budget,
-                breakers, new FailureTranslator(timeouts, retryAfter, metrics), metrics);
+        var upstream = new ResilientUpstream(new UpstreamClients(config, selfCallGuard), timeouts, backoff, retries,
+                budget, breakers, new FailureTranslator(timeouts, retryAfter, metrics), metrics);
         var store = new ImageStore(config.imagesDir());
         var images = new CatImageService(upstream, config.catApiUrl(), new ImageHostAllowlist(config.imageOrigins()),
                 store, config.imageMaxBytes(), metrics);

@@ -40,7 +40,7 @@ public enum ErrorCode {
 
     // Time ran out.
     UPSTREAM_TIMEOUT(504, "the last attempt ran past `ATTEMPT_TIMEOUT_MS`"),
-    DEADLINE_EXCEEDED(504, "the request ran past `REQUEST_DEADLINE_MS`, retries and waits included");
+    DEADLINE_EXCEEDED(504, "the request ran past `REQUEST_DEADLINE_MS`, retries and waits included, or the wait before a retry would have");
 
     private final int status;
     private final String meaning;

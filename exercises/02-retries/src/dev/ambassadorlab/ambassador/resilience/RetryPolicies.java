@@ -4,7 +4,6 @@ import dev.ambassadorlab.ambassador.metrics.AmbassadorMetrics;
 import dev.ambassadorlab.ambassador.upstream.UpstreamRequest;
 import dev.ambassadorlab.ambassador.upstream.UpstreamResponse;
 import dev.failsafe.RetryPolicy;
-import dev.failsafe.TimeoutExceededException;
 
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,15 +15,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class RetryPolicies {
     private final int maxRetries;
-    private final Backoff backoff;
     private final RetryAfter retryAfter;
     private final RetryBudget budget;
     private final AmbassadorMetrics metrics;
 
-    public RetryPolicies(int maxRetries, Backoff backoff, RetryAfter retryAfter, RetryBudget budget,
-                         AmbassadorMetrics metrics) {
+    public RetryPolicies(int maxRetries, RetryAfter retryAfter, RetryBudget budget, AmbassadorMetrics metrics) {
         this.maxRetries = maxRetries;
-        this.backoff = backoff;
         this.retryAfter = retryAfter;
         this.budget = budget;
         this.metrics = metrics;
@@ -41,7 +37,10 @@ public final class RetryPolicies {
         return Math.max(0, Math.min(retriesWanted, maxRetries));
     }
 
-    public RetryPolicy<UpstreamResponse> forCall(UpstreamRequest request, int retriesWanted) {
+    /**
+     * @param backoff how long to wait before each retry: {@link Backoff}, held against the caller's deadline
+     */
+    public RetryPolicy<UpstreamResponse> forCall(UpstreamRequest request, int retriesWanted, RetryWait backoff) {
         int retries = retriesFor(request, retriesWanted);
         AtomicInteger failedAttempts = new AtomicInteger();
         return RetryPolicy.<UpstreamResponse>builder()

@@ -1,28 +1,20 @@
 package dev.ambassadorlab.ambassador.resilience;
 
-import dev.ambassadorlab.ambassador.upstream.UpstreamResponse;
-import dev.failsafe.Timeout;
-import dev.failsafe.TimeoutExceededException;
-
 import java.time.Duration;
 
 /**
  * Two clocks. The attempt timeout sits inside the retries: a slow attempt is cancelled (its connection closed) and
  * retried. The deadline sits outside them: the whole call, waits included, ends by then, so the caller always has an
- * answer within a known budget.
+ * answer within a known budget. {@code ResilientUpstream} asks these two questions before each attempt and each wait,
+ * and sets the answer on OkHttp's call timeout: one timer per attempt keeps both clocks.
  */
 public final class Timeouts {
-    private final Timeout<UpstreamResponse> perAttempt;
+    private final Duration attemptTimeout;
     private final Duration requestDeadline;
 
     public Timeouts(Duration attemptTimeout, Duration requestDeadline) {
-        // TODO(03): each attempt gets attemptTimeout; then it is cancelled and counts as a failed, retryable attempt.
-        this.perAttempt = Timeout.<UpstreamResponse>builder(Duration.ofDays(1)).build();
+        this.attemptTimeout = attemptTimeout;
         this.requestDeadline = requestDeadline;
-    }
-
-    public Timeout<UpstreamResponse> perAttempt() {
-        return perAttempt;
     }
 
     /** The budget for one caller's request, started when the request arrives. */
@@ -31,16 +23,22 @@ public final class Timeouts {
     }
 
     /**
-     * What is left of the caller's deadline, as a policy around one upstream call. It interrupts a backoff wait too,
-     * so no retry starts after the deadline.
+     * How long the next attempt may take, given what is left of the caller's deadline ({@code remaining}). When it
+     * runs out, the call is cancelled: a retryable failure if the attempt timeout ran out, the end of the request if
+     * the deadline did.
      */
-    public Timeout<UpstreamResponse> deadline(Duration remaining) {
-        // TODO(03): the call must end when the caller's remaining time is up, even while it sleeps in a backoff
-        //  wait between two attempts.
-        return Timeout.<UpstreamResponse>builder(Duration.ofDays(1)).build();
+    public Duration forAttempt(Duration remaining) {
+        // TODO(03): each attempt gets attemptTimeout; then it is cancelled and counts as a failed, retryable attempt.
+        // TODO(03): ...and never more than `remaining`: the deadline cuts an attempt short too.
+        return Duration.ofDays(1);
     }
 
-    public boolean isAttemptTimeout(TimeoutExceededException exceeded) {
-        return exceeded.getTimeout() == perAttempt;
+    /**
+     * Whether the caller's deadline leaves time for another attempt after a wait of this long. When it does not, the
+     * request ends at once: sleeping until the deadline would only make the caller wait for the same 504.
+     */
+    public boolean leavesTimeAfter(Duration wait, Duration remaining) {
+        // TODO(03): a wait between two attempts that would reach the deadline leaves no time for the next attempt.
+        return true;
     }
 }

@@ -30,7 +30,7 @@ class TimeoutsIT extends ChaosTest {
 
         assertThat(answer.status() == 504 && answer.took().compareTo(DEADLINE.plusSeconds(1)) < 0)
                 .withFailMessage("with every answer 8 s late, expected a 504 in under 7 s (the 6 s deadline, plus 1 s "
-                        + "to spare); got %s; does your attempt Timeout use ATTEMPT_TIMEOUT_MS (1.5 s here)?",
+                        + "to spare); got %s; does your forAttempt give each attempt ATTEMPT_TIMEOUT_MS (1.5 s here)?",
                         answer.summary())
                 .isTrue();
         assertThat(answer.error()).withFailMessage("expected the 504's error to be \"upstream_timeout\" or "
@@ -47,7 +47,7 @@ class TimeoutsIT extends ChaosTest {
     }
 
     @Test
-    void the_deadline_ends_a_request_even_in_the_middle_of_a_wait_between_attempts() {
+    void a_wait_between_attempts_that_would_reach_the_deadline_ends_the_request() {
         // Given each search takes 1 s and then asks for a 3 s pause: 1 + 3 + 1 + 3 s would pass the 6 s deadline
         for (String[] states : new String[][]{{STARTED, "second"}, {"second", "third"}}) {
             pod.catApiMock().register(get(urlPathEqualTo("/v1/images/search")).atPriority(1).inScenario("paused")
@@ -59,9 +59,9 @@ class TimeoutsIT extends ChaosTest {
 
         assertThat(answer.status() == 504 && "deadline_exceeded".equals(answer.error())
                 && answer.took().compareTo(DEADLINE.plusMillis(800)) < 0)
-                .withFailMessage("expected a 504 \"deadline_exceeded\" in under 6.8 s (the 6 s deadline passes during "
-                        + "the second 3 s wait, plus 0.8 s to spare); got %s; does your deadline Timeout use the "
-                        + "remaining time and interrupt the wait?", answer.summary())
+                .withFailMessage("expected a 504 \"deadline_exceeded\" in under 6.8 s (the second 3 s wait would end "
+                        + "past the 6 s deadline, plus 0.8 s to spare); got %s; does your leavesTimeAfter refuse a wait "
+                        + "that reaches the deadline?", answer.summary())
                 .isTrue();
     }
 
@@ -93,7 +93,7 @@ class TimeoutsIT extends ChaosTest {
         var answer = pod.ambassador("/images/latest", NO_STALE);
 
         assertThat(answer.status()).withFailMessage("with a 2 KB/s download, expected a 504 once the attempts timed "
-                + "out; got %s; does your attempt Timeout use ATTEMPT_TIMEOUT_MS?", answer.summary()).isEqualTo(504);
+                + "out; got %s; does your forAttempt use ATTEMPT_TIMEOUT_MS?", answer.summary()).isEqualTo(504);
         var after = pod.metrics();
         double timedOut = after.increaseSince(before, "ambassador_upstream_attempts_total", "outcome", "timeout");
         assertThat(timedOut).withFailMessage("with a 2 KB/s download (a cat takes over 4 s), expected at least 2 "
@@ -109,12 +109,12 @@ class TimeoutsIT extends ChaosTest {
         var answer = pod.app("/images/latest", NO_STALE);
 
         assertThat(answer.status()).withFailMessage("expected the ambassador's 504 to reach the app's caller; got %s; "
-                + "does your Timeout end attempts after ATTEMPT_TIMEOUT_MS?", answer.summary()).isEqualTo(504);
+                + "does your forAttempt end attempts after ATTEMPT_TIMEOUT_MS?", answer.summary()).isEqualTo(504);
         assertThat(answer.header("Content-Type")).withFailMessage("the app should pass on the ambassador's JSON error; "
                 + "its Content-Type is %s", answer.header("Content-Type")).startsWith("application/json");
         String appGaveUp = " (the app's own error: its ambassador said nothing within AMBASSADOR_TIMEOUT_MS, 8 s)";
         assertThat(answer.error()).withFailMessage("expected the ambassador's own 504, \"upstream_timeout\" or "
-                + "\"deadline_exceeded\", to reach the app's caller; got %s%s; does your Timeout end attempts after "
+                + "\"deadline_exceeded\", to reach the app's caller; got %s%s; does your forAttempt end attempts after "
                 + "ATTEMPT_TIMEOUT_MS?", answer.summary(), "ambassador_timeout".equals(answer.error()) ? appGaveUp : "")
                 .isIn("upstream_timeout", "deadline_exceeded");
     }

@@ -3,7 +3,6 @@ package dev.ambassadorlab.ambassador.resilience;
 import dev.ambassadorlab.ambassador.metrics.AmbassadorMetrics;
 import dev.ambassadorlab.ambassador.upstream.UpstreamResponse;
 import dev.failsafe.CircuitBreaker;
-import dev.failsafe.TimeoutExceededException;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -36,7 +35,7 @@ public final class CircuitBreakers {
     private CircuitBreaker<UpstreamResponse> create(String upstream) {
         return CircuitBreaker.<UpstreamResponse>builder()
                 // Failures that say the upstream itself is in trouble; a 4xx or a 429 is an answer, not an outage.
-                .handle(IOException.class, TimeoutExceededException.class)
+                .handle(IOException.class)
                 .handleResultIf(response -> response.status() >= 500)
                 // Open after this many failures in a row...
                 .withFailureThreshold(failureThreshold)

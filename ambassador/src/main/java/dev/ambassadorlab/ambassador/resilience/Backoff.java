@@ -10,7 +10,7 @@ import java.util.function.DoubleSupplier;
  * exactly. Otherwise the wait doubles from a base up to a cap, and "equal jitter" picks a point in its upper half, so
  * callers that failed together do not all come back together, yet no retry comes back at once.
  */
-public final class Backoff {
+public final class Backoff implements RetryWait {
     private final Duration base;
     private final Duration max;
     private final RetryAfter retryAfter;
@@ -23,10 +23,7 @@ public final class Backoff {
         this.random = random;
     }
 
-    /**
-     * @param retryNumber 1 before the first retry, 2 before the second, and so on
-     * @param lastAnswer  the failed attempt's answer, or null when it failed without one
-     */
+    @Override
     public Duration before(int retryNumber, UpstreamResponse lastAnswer) {
         return retryAfter.delayWithinCap(lastAnswer).orElseGet(() -> jittered(ceiling(retryNumber)));
     }

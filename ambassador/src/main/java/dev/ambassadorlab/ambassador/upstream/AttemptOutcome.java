@@ -15,8 +15,8 @@ public enum AttemptOutcome {
         return SUCCESS;
     }
 
-    public static AttemptOutcome ofFailure(Throwable failure, boolean cancelledByTimeout) {
-        if (cancelledByTimeout || failure instanceof SocketTimeoutException) return TIMEOUT;
+    public static AttemptOutcome ofFailure(Throwable failure) {
+        if (failure instanceof AttemptTimedOutException || failure instanceof SocketTimeoutException) return TIMEOUT;
         if (failure instanceof TruncatedBodyException) return TRUNCATED;
         if (failure instanceof BodyTooLargeException) return TOO_LARGE;
         if (failure instanceof ConnectException) return CONNECT_ERROR;

@@ -7,7 +7,6 @@ import dev.ambassadorlab.ambassador.resilience.RetryAfter;
 import dev.ambassadorlab.ambassador.resilience.Timeouts;
 import dev.failsafe.CircuitBreakerOpenException;
 import dev.failsafe.FailsafeException;
-import dev.failsafe.TimeoutExceededException;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -32,15 +31,12 @@ public final class FailureTranslator {
     public AmbassadorException translate(Throwable thrown, UpstreamRequest request, int attempts) {
         Throwable failure = thrown instanceof FailsafeException && thrown.getCause() != null ? thrown.getCause() : thrown;
         String upstream = request.upstream();
-        String tries = attempts == 1 ? "1 attempt" : attempts + " attempts";
+        String tries = tried(attempts);
         if (failure instanceof AmbassadorException known) return known;
-        if (failure instanceof TimeoutExceededException exceeded) {
-            if (timeouts.isAttemptTimeout(exceeded)) {
-                return new AmbassadorException(ErrorCode.UPSTREAM_TIMEOUT, upstream + " did not answer within the "
-                        + "attempt timeout of " + exceeded.getTimeout().getConfig().getTimeout().toMillis() + " ms (" + tries + ")");
-            }
-            return new AmbassadorException(ErrorCode.DEADLINE_EXCEEDED, "the request deadline of "
-                    + timeouts.requestDeadline().toMillis() + " ms passed while calling " + upstream + " (" + tries + ")");
+        if (failure instanceof AttemptTimedOutException timedOut) {
+            if (timedOut.byDeadline()) return deadlinePassed(upstream, attempts);
+            return new AmbassadorException(ErrorCode.UPSTREAM_TIMEOUT, upstream + " did not answer within the "
+                    + "attempt timeout of " + timedOut.limit().toMillis() + " ms (" + tries + ")");
         }
         if (failure instanceof CircuitBreakerOpenException open) {
             metrics.breakerRejected(upstream);
@@ -71,6 +67,20 @@ public final class FailureTranslator {
         throw new IllegalStateException(failure);
     }
 
+    /** The request deadline passed during the attempts on {@code upstream}. */
+    public AmbassadorException deadlinePassed(String upstream, int attempts) {
+        return new AmbassadorException(ErrorCode.DEADLINE_EXCEEDED, "the request deadline of "
+                + timeouts.requestDeadline().toMillis() + " ms passed while calling " + upstream + " (" + tried(attempts) + ")");
+    }
+
+    /** The wait before the next retry would reach the request deadline: the request ends now rather than then. */
+    public AmbassadorException deadlineWouldPass(String upstream, Duration wait, Duration remaining, int attempts) {
+        return new AmbassadorException(ErrorCode.DEADLINE_EXCEEDED, "the request deadline of "
+                + timeouts.requestDeadline().toMillis() + " ms would pass during the " + wait.toMillis()
+                + " ms wait before retrying " + upstream + " (" + remaining.toMillis() + " ms were left; "
+                + tried(attempts) + ")");
+    }
+
     /**
      * The answer for an upstream response that is not a success, once retries are over. A 5xx or 429 means the
      * upstream is unavailable (503, passing on its Retry-After); a 4xx or a redirect means the request or the
@@ -78,7 +88,7 @@ public final class FailureTranslator {
      */
     public AmbassadorException rejected(UpstreamResponse response, String what, int attempts) {
         int status = response.status();
-        String tries = attempts == 1 ? "1 attempt" : attempts + " attempts";
+        String tries = tried(attempts);
         if (status == 429 || status >= 500) {
             return new AmbassadorException(ErrorCode.UPSTREAM_UNAVAILABLE, what + " answered " + status
                     + " (" + tries + ")", retryAfter.requested(response).orElse(null));
@@ -89,6 +99,10 @@ public final class FailureTranslator {
         }
         String hint = status == 401 || status == 403 ? "; check CAT_API_KEY" : "";
         return new AmbassadorException(ErrorCode.UPSTREAM_REJECTED, what + " answered " + status + hint);
+    }
+
+    private static String tried(int attempts) {
+        return attempts == 1 ? "1 attempt" : attempts + " attempts";
     }
 
     private static Duration atLeastOneSecond(Duration wait) {

@@ -3,39 +3,46 @@ package dev.ambassadorlab.ambassador.upstream;
 import dev.ambassadorlab.ambassador.AmbassadorException;
 import dev.ambassadorlab.ambassador.ErrorCode;
 import dev.ambassadorlab.ambassador.metrics.AmbassadorMetrics;
+import dev.ambassadorlab.ambassador.resilience.Backoff;
 import dev.ambassadorlab.ambassador.resilience.CircuitBreakers;
 import dev.ambassadorlab.ambassador.resilience.RetryBudget;
 import dev.ambassadorlab.ambassador.resilience.RetryPolicies;
+import dev.ambassadorlab.ambassador.resilience.RetryWait;
 import dev.ambassadorlab.ambassador.resilience.Timeouts;
 import dev.ambassadorlab.ambassador.web.RequestContext;
-import dev.failsafe.ExecutionContext;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeExecutor;
 import okhttp3.Call;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Sends a request upstream under the policies, composed outer to inner as Failsafe recommends:
- * deadline → retry → circuit breaker → attempt timeout → the OkHttp call (the inner part of the picture in
- * {@link dev.ambassadorlab.ambassador.AmbassadorApp}, inside its bulkhead and fallback). Returns the upstream's answer, whatever its
- * status, or throws an {@link AmbassadorException} that says why there is none.
+ * Sends a request upstream under the policies: retry → circuit breaker → the OkHttp call, with both clocks of
+ * {@link Timeouts} (the inner part of the picture in {@link dev.ambassadorlab.ambassador.AmbassadorApp}, inside its
+ * bulkhead and fallback). Each attempt gets one timer, OkHttp's call timeout, set to the attempt timeout or what is
+ * left of the deadline, whichever is shorter; each wait before a retry is held against the deadline. (Two Failsafe
+ * {@code Timeout} policies did the same with two timers per call on Failsafe's one shared scheduler: a tenth of the
+ * pass-through's CPU.) Returns the upstream's answer, whatever its status, or throws an {@link AmbassadorException}
+ * that says why there is none.
  */
 public final class ResilientUpstream {
     private final UpstreamClients clients;
     private final Timeouts timeouts;
+    private final Backoff backoff;
     private final RetryPolicies retries;
     private final RetryBudget budget;
     private final CircuitBreakers breakers;
     private final FailureTranslator failures;
     private final AmbassadorMetrics metrics;
 
-    public ResilientUpstream(UpstreamClients clients, Timeouts timeouts, RetryPolicies retries, RetryBudget budget,
-                             CircuitBreakers breakers, FailureTranslator failures, AmbassadorMetrics metrics) {
+    public ResilientUpstream(UpstreamClients clients, Timeouts timeouts, Backoff backoff, RetryPolicies retries,
+                             RetryBudget budget, CircuitBreakers breakers, FailureTranslator failures,
+                             AmbassadorMetrics metrics) {
         this.clients = clients;
         this.timeouts = timeouts;
+        this.backoff = backoff;
         this.retries = retries;
         this.budget = budget;
         this.breakers = breakers;
@@ -45,20 +52,20 @@ public final class ResilientUpstream {
 
     public UpstreamResponse call(UpstreamRequest request, RequestContext caller) {
         Duration remaining = caller.remaining();
-        if (remaining.isNegative() || remaining.isZero()) {
+        if (!isPositive(remaining)) {
             throw new AmbassadorException(ErrorCode.DEADLINE_EXCEEDED, "the request deadline of "
                     + timeouts.requestDeadline().toMillis() + " ms passed before " + request.upstream() + " was called");
         }
         caller.callStarted();
         budget.recordRequest();
-        // One list, outermost first: each compose() would copy the executor built so far, on every call.
-        FailsafeExecutor<UpstreamResponse> policies = Failsafe.with(List.of(
-                timeouts.deadline(remaining),
-                retries.forCall(request, caller.retriesWanted()),
-                breakers.forUpstream(request.upstream()),
-                timeouts.perAttempt()));
+        int retriesAllowed = retries.retriesFor(request, caller.retriesWanted());
+        RetryWait waitWithinDeadline = (retryNumber, lastAnswer) ->
+                waitWithinDeadline(retryNumber, lastAnswer, retriesAllowed, request, caller);
+        FailsafeExecutor<UpstreamResponse> policies = Failsafe.with(
+                retries.forCall(request, caller.retriesWanted(), waitWithinDeadline),
+                breakers.forUpstream(request.upstream()));
         try {
-            return policies.get(context -> attempt(request, caller, context));
+            return policies.get(() -> attempt(request, caller));
         } catch (RuntimeException failure) {
             throw failures.translate(failure, request, caller.callAttempts());
         }
@@ -69,20 +76,52 @@ public final class ResilientUpstream {
         return failures.rejected(response, what, caller.callAttempts());
     }
 
-    private UpstreamResponse attempt(UpstreamRequest request, RequestContext caller,
-                                     ExecutionContext<UpstreamResponse> context) throws IOException {
+    /**
+     * Backoff's wait, when the deadline leaves time for an attempt after it. Otherwise the request ends now: Failsafe
+     * hands an exception from the delay function to its caller as it is, before it would sleep.
+     */
+    private Duration waitWithinDeadline(int retryNumber, UpstreamResponse lastAnswer, int retriesAllowed,
+                                        UpstreamRequest request, RequestContext caller) {
+        Duration wait = backoff.before(retryNumber, lastAnswer);
+        // Failsafe asks for a wait after every failed attempt, the last one too; no retry follows that one.
+        if (retryNumber > retriesAllowed) return wait;
+        Duration remaining = caller.remaining();
+        if (!isPositive(remaining)) throw failures.deadlinePassed(request.upstream(), caller.callAttempts());
+        if (timeouts.leavesTimeAfter(wait, remaining)) return wait;
+        throw failures.deadlineWouldPass(request.upstream(), wait, remaining, caller.callAttempts());
+    }
+
+    private UpstreamResponse attempt(UpstreamRequest request, RequestContext caller) throws IOException {
+        Duration remaining = caller.remaining();
+        Duration limit = timeouts.forAttempt(remaining);
+        // When the limit reaches the deadline, it is the deadline that cuts this attempt short.
+        boolean byDeadline = limit.compareTo(remaining) >= 0;
+        if (!isPositive(remaining) || !isPositive(limit)) {
+            // A wait overslept the deadline by a little: nothing is sent. An I/O failure, so that a half-open breaker
+            // does not count it as the good probe it is waiting for.
+            throw new AttemptTimedOutException(request.upstream(), Duration.ZERO, true, null);
+        }
         caller.attemptStarted();
         Call call = clients.newCall(request, caller.requestId());
-        // A timeout cancels the attempt through this hook, which closes the connection and frees the thread.
-        context.onCancel(call::cancel);
-        if (context.isCancelled()) call.cancel();
+        // Covers the whole attempt, the body included; when it fires OkHttp cancels the call and closes its socket.
+        call.timeout().timeout(limit.toNanos(), TimeUnit.NANOSECONDS);
         try {
             UpstreamResponse response = clients.read(call, request);
             metrics.attempted(request.upstream(), AttemptOutcome.ofStatus(response.status()).label());
             return response;
-        } catch (IOException | RuntimeException failure) {
-            metrics.attempted(request.upstream(), AttemptOutcome.ofFailure(failure, context.isCancelled()).label());
+        } catch (IOException failure) {
+            // Only the call timeout cancels a call, so a cancelled call is one that ran out of time.
+            IOException thrown = call.isCanceled()
+                    ? new AttemptTimedOutException(request.upstream(), limit, byDeadline, failure) : failure;
+            metrics.attempted(request.upstream(), AttemptOutcome.ofFailure(thrown).label());
+            throw thrown;
+        } catch (RuntimeException failure) {
+            metrics.attempted(request.upstream(), AttemptOutcome.ofFailure(failure).label());
             throw failure;
         }
+    }
+
+    private static boolean isPositive(Duration duration) {
+        return duration.compareTo(Duration.ZERO) > 0;
     }
 }

@@ -46,8 +46,8 @@ public final class UpstreamClients {
     public static OkHttpClient.Builder baseBuilder(AmbassadorConfig config) {
         return new OkHttpClient.Builder()
                 .connectTimeout(config.connectTimeout())
-                // No read or write timeout: Failsafe's attempt timeout and deadline cancel a slow call (closing its
-                // socket), and OkHttp's own would put every socket read through its timeout watchdog thread.
+                // No read or write timeout: each attempt's call timeout (ResilientUpstream) cancels a slow call, closing
+                // its socket, and these would put every socket read through OkHttp's timeout watchdog as well.
                 .readTimeout(Duration.ZERO)
                 .writeTimeout(Duration.ZERO)
                 // Enough idle connections for every concurrent call (with OkHttp's default of 5, calls beyond the fifth

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import static dev.ambassadorlab.ambassador.support.CatApiResponses.jpeg;
 import static dev.ambassadorlab.ambassador.support.CatApiResponses.searchOn;
+import static dev.ambassadorlab.ambassador.support.CatApiResponses.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -85,5 +86,54 @@ class TimeoutsTest {
                 + "3 s; it took %d ms", answer.took().toMillis())
                 .isBetween(Duration.ofMillis(1400), Duration.ofMillis(UPSTREAM_DELAY_MS));
         assertThat(catApi.getRequestCount()).as("the second attempt was cut by the deadline").isEqualTo(2);
+    }
+
+    @Test
+    void aWaitThatWouldReachTheDeadlineEndsTheRequestAtOnce() {
+        pod.start("REQUEST_DEADLINE_MS", "3000", "ATTEMPT_TIMEOUT_MS", "1000", "RETRY_AFTER_MAX_MS", "5000");
+        catApi.enqueue(new MockResponse.Builder(status(503)).setHeader("Retry-After", "4").build());
+        catApi.enqueue(searchOn(catApi, "tabby"));
+        catApi.enqueue(jpeg());
+
+        var answer = pod.ambassador().get("/images/latest");
+
+        assertThat(answer.status()).withFailMessage("the search answered 503 with Retry-After: 4, a wait past the 3 s "
+                + "REQUEST_DEADLINE_MS: expected a 504 \"deadline_exceeded\" without the wait; got %s",
+                answer.summary()).isEqualTo(504);
+        assertThat(answer.body()).as("the 504's body").contains("\"error\":\"deadline_exceeded\"",
+                "would pass during the 4000 ms wait");
+        assertThat(answer.took()).withFailMessage("no time is left for a retry after the 4 s wait, so expected the "
+                + "504 at once, in under 2 s, not at the 3 s deadline; it took %d ms", answer.took().toMillis())
+                .isLessThan(Duration.ofSeconds(2));
+        assertThat(catApi.getRequestCount()).as("searches sent: the first only").isEqualTo(1);
+    }
+
+    @Test
+    void aWaitThatLeavesTimeForTheRetryIsWaited() {
+        pod.start("REQUEST_DEADLINE_MS", "3000", "ATTEMPT_TIMEOUT_MS", "1000", "RETRY_AFTER_MAX_MS", "5000");
+        catApi.enqueue(new MockResponse.Builder(status(503)).setHeader("Retry-After", "1").build());
+        catApi.enqueue(searchOn(catApi, "tabby"));
+        catApi.enqueue(jpeg());
+
+        var answer = pod.ambassador().get("/images/latest");
+
+        assertThat(answer.status()).withFailMessage("the search answered 503 with Retry-After: 1, and the 3 s "
+                + "REQUEST_DEADLINE_MS leaves 2 s after that wait: expected the retry to bring a 200; got %s",
+                answer.summary()).isEqualTo(200);
+        assertThat(answer.took()).withFailMessage("expected the answer after the 1 s wait; it took %d ms",
+                answer.took().toMillis()).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void withNoRetryLeftTheUpstreamsOwnAnswerIsPassedOnNotTheDeadline() {
+        pod.start("REQUEST_DEADLINE_MS", "3000", "RETRY_MAX_RETRIES", "0", "RETRY_AFTER_MAX_MS", "5000");
+        catApi.enqueue(new MockResponse.Builder(status(503)).setHeader("Retry-After", "4").build());
+
+        var answer = pod.ambassador().get("/images/latest");
+
+        assertThat(answer.status()).withFailMessage("with RETRY_MAX_RETRIES=0 no wait follows the 503, so the deadline "
+                + "is not in question: expected the upstream's 503 passed on as \"upstream_unavailable\"; got %s",
+                answer.summary()).isEqualTo(503);
+        assertThat(answer.header("Retry-After")).as("the upstream's Retry-After, passed on").isEqualTo("4");
     }
 }
