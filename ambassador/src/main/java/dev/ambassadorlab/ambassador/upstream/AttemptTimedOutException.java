@@ -17,7 +17,7 @@ public final class AttemptTimedOutException extends InterruptedIOException {
                 + (byDeadline ? ", what was left of the request deadline" : ", the attempt timeout"));
         this.limit = limit;
         this.byDeadline = byDeadline;
-        if (cause != null) initCause(cause);
+        initCause(cause);
     }
 
     /** The time the attempt had. */

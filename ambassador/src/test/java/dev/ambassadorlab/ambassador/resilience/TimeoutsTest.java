@@ -81,7 +81,7 @@ class TimeoutsTest {
         assertThat(answer.status()).withFailMessage("attempts of up to 1 s, a REQUEST_DEADLINE_MS of 1.5 s: expected a "
                 + "504 \"deadline_exceeded\" during the second attempt; got %s", answer.summary()).isEqualTo(504);
         assertThat(answer.body()).as("the 504's body").contains("\"error\":\"deadline_exceeded\"",
-                "deadline of 1500 ms");
+                "deadline of 1500 ms passed while calling");
         assertThat(answer.took()).withFailMessage("expected the 504 when the 1.5 s deadline passes, between 1.4 s and "
                 + "3 s; it took %d ms", answer.took().toMillis())
                 .isBetween(Duration.ofMillis(1400), Duration.ofMillis(UPSTREAM_DELAY_MS));
@@ -89,8 +89,28 @@ class TimeoutsTest {
     }
 
     @Test
+    void whenTheDeadlineCutsTheLastAttemptTheCallerHearsItWasTheDeadline() {
+        pod.start("ATTEMPT_TIMEOUT_MS", "1000", "REQUEST_DEADLINE_MS", "1500", "RETRY_MAX_RETRIES", "1",
+                "BREAKER_FAILURE_THRESHOLD", "100");
+        for (int i = 0; i < 2; i++) catApi.enqueue(slow(searchOn(catApi, "tabby")));
+
+        var answer = pod.ambassador().get("/images/latest");
+
+        assertThat(answer.status()).withFailMessage("attempts of up to 1 s, a REQUEST_DEADLINE_MS of 1.5 s, one retry: "
+                + "the retry has 0.5 s left and the deadline cuts it; expected a 504 \"deadline_exceeded\"; got %s",
+                answer.summary()).isEqualTo(504);
+        assertThat(answer.body()).as("the 504's body").contains("\"error\":\"deadline_exceeded\"",
+                "deadline of 1500 ms passed while calling", "(2 attempts)");
+        assertThat(answer.took()).withFailMessage("expected the 504 when the 1.5 s deadline passes, between 1.4 s and "
+                + "3 s; it took %d ms", answer.took().toMillis())
+                .isBetween(Duration.ofMillis(1400), Duration.ofMillis(UPSTREAM_DELAY_MS));
+    }
+
+    @Test
     void aWaitThatWouldReachTheDeadlineEndsTheRequestAtOnce() {
-        pod.start("REQUEST_DEADLINE_MS", "3000", "ATTEMPT_TIMEOUT_MS", "1000", "RETRY_AFTER_MAX_MS", "5000");
+        // One retry allowed: the wait before the last retry is held against the deadline too.
+        pod.start("REQUEST_DEADLINE_MS", "3000", "ATTEMPT_TIMEOUT_MS", "1000", "RETRY_AFTER_MAX_MS", "5000",
+                "RETRY_MAX_RETRIES", "1");
         catApi.enqueue(new MockResponse.Builder(status(503)).setHeader("Retry-After", "4").build());
         catApi.enqueue(searchOn(catApi, "tabby"));
         catApi.enqueue(jpeg());
