@@ -14,6 +14,7 @@ import static dev.ambassadorlab.ambassador.support.CatApiResponses.jpeg;
 import static dev.ambassadorlab.ambassador.support.CatApiResponses.json;
 import static dev.ambassadorlab.ambassador.support.CatApiResponses.searchOn;
 import static dev.ambassadorlab.ambassador.support.CatApiResponses.status;
+import static dev.ambassadorlab.ambassador.support.CatApiResponses.statusWithRetryAfter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Which failures are retried, how often, and which requests never are. */
@@ -120,7 +121,7 @@ class RetriesTest {
 
     @Test
     void aRetryAfterIsHonouredBeforeTheNextAttempt() {
-        catApi.enqueue(new MockResponse.Builder(status(429)).addHeader("Retry-After", "1").build());
+        catApi.enqueue(statusWithRetryAfter(429, "1"));
         catApi.enqueue(searchOn(catApi, "tabby"));
         catApi.enqueue(jpeg());
 
@@ -134,7 +135,7 @@ class RetriesTest {
 
     @Test
     void aRetryAfterBeyondTheCapIsPassedToTheCallerInsteadOfWaited() {
-        catApi.enqueue(new MockResponse.Builder(status(429)).addHeader("Retry-After", "60").build());
+        catApi.enqueue(statusWithRetryAfter(429, "60"));
 
         var answer = pod.ambassador().get("/images/latest");
 

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import static dev.ambassadorlab.ambassador.support.CatApiResponses.jpeg;
 import static dev.ambassadorlab.ambassador.support.CatApiResponses.searchOn;
 import static dev.ambassadorlab.ambassador.support.CatApiResponses.status;
+import static dev.ambassadorlab.ambassador.support.CatApiResponses.statusWithRetryAfter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -111,7 +112,7 @@ class TimeoutsTest {
         // One retry allowed: the wait before the last retry is held against the deadline too.
         pod.start("REQUEST_DEADLINE_MS", "3000", "ATTEMPT_TIMEOUT_MS", "1000", "RETRY_AFTER_MAX_MS", "5000",
                 "RETRY_MAX_RETRIES", "1");
-        catApi.enqueue(new MockResponse.Builder(status(503)).setHeader("Retry-After", "4").build());
+        catApi.enqueue(statusWithRetryAfter(503, "4"));
         catApi.enqueue(searchOn(catApi, "tabby"));
         catApi.enqueue(jpeg());
 
@@ -131,7 +132,7 @@ class TimeoutsTest {
     @Test
     void aWaitThatLeavesTimeForTheRetryIsWaited() {
         pod.start("REQUEST_DEADLINE_MS", "3000", "ATTEMPT_TIMEOUT_MS", "1000", "RETRY_AFTER_MAX_MS", "5000");
-        catApi.enqueue(new MockResponse.Builder(status(503)).setHeader("Retry-After", "1").build());
+        catApi.enqueue(statusWithRetryAfter(503, "1"));
         catApi.enqueue(searchOn(catApi, "tabby"));
         catApi.enqueue(jpeg());
 
@@ -147,7 +148,7 @@ class TimeoutsTest {
     @Test
     void withNoRetryLeftTheUpstreamsOwnAnswerIsPassedOnNotTheDeadline() {
         pod.start("REQUEST_DEADLINE_MS", "3000", "RETRY_MAX_RETRIES", "0", "RETRY_AFTER_MAX_MS", "5000");
-        catApi.enqueue(new MockResponse.Builder(status(503)).setHeader("Retry-After", "4").build());
+        catApi.enqueue(statusWithRetryAfter(503, "4"));
 
         var answer = pod.ambassador().get("/images/latest");
 

@@ -34,6 +34,11 @@ public final class CatApiResponses {
                 .body("{\"message\":\"status " + code + "\"}").build();
     }
 
+    /** A 429 or 5xx that asks for a wait before the next attempt: {@code Retry-After: retryAfter}. */
+    public static MockResponse statusWithRetryAfter(int code, String retryAfter) {
+        return new MockResponse.Builder(status(code)).addHeader("Retry-After", retryAfter).build();
+    }
+
     public static MockResponse jpeg() {
         return new MockResponse.Builder().code(200).addHeader("Content-Type", "image/jpeg")
                 .body(new Buffer().write(tabbyJpeg())).build();
