@@ -3,7 +3,8 @@
 #
 # Starts a fast static upstream (nginx), nginx as a reverse proxy in front of it (the physical reference), a bare
 # Javalin + OkHttp proxy on the ambassador's own jars and server settings (the stack's ceiling), the ambassador and
-# the app with their container JVM flags, then loads each with wrk after a warm-up that lasts until the rate is steady.
+# the app with their container JVM flags, and in the app's place the cheapest relays there are (the bare proxy, nginx),
+# then loads each with wrk after a warm-up that lasts until the rate is steady.
 # Prints one table and writes it as JSON to target/bench/. Numbers move from machine to machine: read the ratios.
 # With --profile, a JFR recording of the ambassador during the /images/latest row at c=16, and its summary.
 set -euo pipefail
@@ -19,7 +20,9 @@ for arg in "$@"; do
 done
 if $quick; then window=3; row_seconds=5; warmup_min=15; warmup_max=60; else window=5; row_seconds=15; warmup_min=30; warmup_max=180; fi
 rounds=3; $quick || rounds=5
-UPSTREAM_PORT=18080 NGINX_PROXY_PORT=18081 FLAKY_PORT=18082 BARE_PORT=18083
+# The relays in the app's place explain the end-to-end row; the quick run leaves them out to stay short.
+relays=true; $quick && relays=false
+UPSTREAM_PORT=18080 NGINX_PROXY_PORT=18081 FLAKY_PORT=18082 BARE_PORT=18083 BARE_RELAY_PORT=18084 NGINX_RELAY_PORT=18085
 AMBASSADOR_PORT=18001 ADMIN_PORT=18901 APP_PORT=18000
 out="$root/target/bench"
 work="$(mktemp -d)"
@@ -81,6 +84,7 @@ start_everything() {
   printf '[{"id":"tabby","url":"http://127.0.0.1:%s/images/tabby.jpg","width":400,"height":300}]' "$UPSTREAM_PORT" \
     >"$work/www/search.json"
   sed -e "s|@DIR@|$work|g" -e "s|@UPSTREAM_PORT@|$UPSTREAM_PORT|g" -e "s|@NGINX_PROXY_PORT@|$NGINX_PROXY_PORT|g" -e "s|@FLAKY_PORT@|$FLAKY_PORT|g" \
+    -e "s|@AMBASSADOR_PORT@|$AMBASSADOR_PORT|g" -e "s|@NGINX_RELAY_PORT@|$NGINX_RELAY_PORT|g" \
     "$root/bench/nginx/nginx.conf" >"$work/nginx.conf"
   local nginx; nginx="$(command -v nginx || echo /usr/sbin/nginx)"
   "$nginx" -p "$work" -c "$work/nginx.conf" -e "$work/nginx-error.log" || fail "nginx did not start: $work/nginx-error.log"
@@ -103,6 +107,11 @@ start_everything() {
     AMBASSADOR_PORT="$AMBASSADOR_PORT" ADMIN_PORT="$ADMIN_PORT" java @"$root/ambassador/jvm.options" -jar "$root/ambassador/target/ambassador.jar"
   start app "$APP_PORT" env APP_PORT="$APP_PORT" AMBASSADOR_URL="http://127.0.0.1:$AMBASSADOR_PORT" \
     java @"$root/app/jvm.options" -jar "$root/app/target/app.jar"
+  # The floor for the app's hop: the bare proxy, with the app's JVM flags, relaying to the ambassador in its place.
+  if $relays; then
+    start bare_relay "$BARE_RELAY_PORT" java @"$root/app/jvm.options" -jar "$root/bench/target/bare-proxy.jar" \
+      "http://127.0.0.1:$AMBASSADOR_PORT" "$BARE_RELAY_PORT"
+  fi
 }
 
 # A process and its children (nginx's workers), by PID.
@@ -123,13 +132,15 @@ rate() { awk -v r="$(field requests "$1")" -v d="$(field duration_us "$1")" 'BEG
 # Answers per second that were 2xx/3xx: a fast refusal is not throughput.
 ok_rate() { awk -v r="$(field requests "$1")" -v e="$(field non_2xx "$1")" -v d="$(field duration_us "$1")" 'BEGIN {printf "%.0f", (r - e) / (d / 1e6)}'; }
 
-# warm_up NAME URL [CONCURRENCY [MIN_SECONDS]]: load at that concurrency (16) in windows until three windows in a
-# row are within 5% of each other, after at least MIN_SECONDS (warmup_min: the JIT is still compiling before that,
-# and two early windows can agree by chance), or warmup_max seconds have passed. Records how long it took.
+# warm_up NAME URL [CONCURRENCY [MIN_SECONDS [MAX_SECONDS]]]: load at that concurrency (16) in windows until three
+# windows in a row are within 5% of each other, after at least MIN_SECONDS (warmup_min: the JIT is still compiling
+# before that, and two early windows can agree by chance), or MAX_SECONDS (warmup_max) have passed. Records how long
+# it took.
 declare -A warmed
 warm_up() {
-  local name="$1" url="$2" c="${3:-16}" min="${4:-$warmup_min}" older=0 previous=0 current elapsed=0 windows=0 steady=false
-  while [ "$elapsed" -lt "$warmup_max" ]; do
+  local name="$1" url="$2" c="${3:-16}" min="${4:-$warmup_min}" max="${5:-$warmup_max}"
+  local older=0 previous=0 current elapsed=0 windows=0 steady=false
+  while [ "$elapsed" -lt "$max" ]; do
     current="$(rate "$(wrk_json "$c" "$window" "$url")")"
     elapsed=$((elapsed + window)); windows=$((windows + 1))
     if [ "$elapsed" -ge "$min" ] && [ "$older" -gt 0 ] && within_5_percent "$current" "$previous" \
@@ -184,12 +195,13 @@ warm_up ambassador-images "http://127.0.0.1:$AMBASSADOR_PORT/images/latest"
 warm_up ambassador-passthrough "http://127.0.0.1:$AMBASSADOR_PORT$search"
 warm_up bare-proxy "http://127.0.0.1:$BARE_PORT$search"
 warm_up app "http://127.0.0.1:$APP_PORT/images/latest"
+if $relays; then warm_up bare-relay "http://127.0.0.1:$BARE_RELAY_PORT/images/latest"; fi
 
 say "Measuring ($row_seconds s per row):"
-# The rows the ratios compare (c=16 of the bare proxy, the pass-through, /images/latest and the app) are measured in
-# $rounds interleaved rounds, and each keeps its median round: the machine's speed drifts over minutes, and a ratio of
-# two rows measured minutes apart would measure the drift.
-declare -a round_bare round_passthrough round_images round_app
+# The rows the ratios compare (c=16 of the bare proxy, the pass-through, /images/latest, the app and the two relays in
+# its place) are measured in $rounds interleaved rounds, and each keeps its median round: the machine's speed drifts
+# over minutes, and a ratio of two rows measured minutes apart would measure the drift.
+declare -a round_bare round_passthrough round_images round_app round_bare_relay round_nginx_relay
 say "  c=16 rows in $rounds interleaved rounds (each row's median round is kept):"
 for round in $(seq 1 "$rounds"); do
   collect=round_bare measure "bare Javalin+OkHttp proxy: the search" 16 "http://127.0.0.1:$BARE_PORT$search" "$pid_bare"
@@ -201,6 +213,13 @@ for round in $(seq 1 "$rounds"); do
     jcmd "$pid_ambassador" JFR.stop name=bench filename="$out/ambassador-images.jfr" >/dev/null
   fi
   collect=round_app measure "end to end: app /images/latest" 16 "http://127.0.0.1:$APP_PORT/images/latest" "$pid_app" "$pid_ambassador"
+  # The same path with the app's hop replaced by the cheapest relays there are: what the app's hop could cost at best.
+  if $relays; then
+    collect=round_bare_relay measure "app's place: bare Javalin+OkHttp relay" 16 \
+      "http://127.0.0.1:$BARE_RELAY_PORT/images/latest" "$pid_bare_relay" "$pid_ambassador"
+    collect=round_nginx_relay measure "app's place: nginx relay" 16 \
+      "http://127.0.0.1:$NGINX_RELAY_PORT/images/latest" "$(cat "$work/nginx.pid")" "$pid_ambassador"
+  fi
 done
 # median_round ROW...: the row whose ok_rate is the median, with every round's ok_rate added as "rounds".
 median_round() {
@@ -217,7 +236,7 @@ measure "nginx reverse proxy: the search" 16 "http://127.0.0.1:$NGINX_PROXY_PORT
 # high_concurrency_rows WHAT NAME URL PID: the c=64 and c=256 rows of one service, each after its warm-up.
 high_concurrency_rows() {
   local c; for c in 64 256; do
-    warm_up "$2 c=$c" "$3" "$c" $((3 * window)); measure "$1" "$c" "$3" "$4"
+    warm_up "$2 c=$c" "$3" "$c" $((3 * window)) $((warmup_max / 2)); measure "$1" "$c" "$3" "$4"
   done
 }
 rows+=("$(median_round "${round_bare[@]}")")
@@ -227,6 +246,10 @@ high_concurrency_rows "ambassador pass-through: the search" ambassador-passthrou
 rows+=("$(median_round "${round_images[@]}")")
 high_concurrency_rows "ambassador /images/latest" ambassador-images "http://127.0.0.1:$AMBASSADOR_PORT/images/latest" "$pid_ambassador"
 rows+=("$(median_round "${round_app[@]}")")
+if $relays; then
+  rows+=("$(median_round "${round_bare_relay[@]}")")
+  rows+=("$(median_round "${round_nginx_relay[@]}")")
+fi
 # Right after the load, so the retry budget's window is full of requests and the retries are not refused by it.
 recovery_json="$(recovery)"
 say "  503, 503, 200 through the ambassador (20 runs): $recovery_json"
@@ -281,7 +304,7 @@ for row in "${rows[@]}"; do
     "ambassador pass-through"*) note="$(ratio "$r" "$passthrough16") of its c=16" ;;
     "ambassador /images/latest"*/16) note="$(ratio "$r" "$bare16") of bare c=16" ;;
     "ambassador /images/latest"*) note="$(ratio "$r" "$images16") of its c=16" ;;
-    "end to end"*) note="$(ratio "$r" "$images16") of /images c=16" ;;
+    "end to end"* | "app's place"*) note="$(ratio "$r" "$images16") of /images c=16" ;;
     "bare"*) note="$(ratio "$r" "$(rate_of "nginx reverse proxy: the search" 16)") of nginx proxy" ;;
     *) note="" ;;
   esac

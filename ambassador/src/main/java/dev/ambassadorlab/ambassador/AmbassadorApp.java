@@ -95,6 +95,7 @@ public final class AmbassadorApp {
         Javalin proxy = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.jetty.threadPool = ServerThreads.pool("ambassador-proxy", config.serverMaxThreads());
+            javalin.http.compressionStrategy = NoCompression.strategy();
             javalin.requestLogger.http(requestLog::finished);
 
             javalin.routes.before(ctx -> {

@@ -1,6 +1,7 @@
 package dev.ambassadorlab.bench;
 
 import dev.ambassadorlab.ambassador.AmbassadorConfig;
+import dev.ambassadorlab.ambassador.NoCompression;
 import dev.ambassadorlab.ambassador.ServerThreads;
 import dev.ambassadorlab.ambassador.upstream.UpstreamClients;
 import io.javalin.Javalin;
@@ -11,8 +12,9 @@ import okhttp3.ResponseBody;
 
 /**
  * The bench's ceiling for the ambassador's own stack: Javalin and OkHttp with the ambassador's settings for both, one
- * route that relays GET /v1/... to the upstream, and nothing else (no policies, no checks, no metrics, no log). What
- * the ambassador's pass-through costs beyond this is what its behaviours cost.
+ * route that relays every GET to the upstream, and nothing else (no policies, no checks, no metrics, no log). What
+ * the ambassador's pass-through costs beyond this is what its behaviours cost. In front of the ambassador, it is the
+ * cheapest relay this stack can make: the floor for the app's hop.
  *
  * <p>Usage: {@code java -jar bare-proxy.jar UPSTREAM_URL PORT}
  */
@@ -28,7 +30,8 @@ public final class BareProxy {
         Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jetty.threadPool = ServerThreads.pool("bare-proxy", defaults.serverMaxThreads());
-            config.routes.get("/v1/*", ctx -> {
+            config.http.compressionStrategy = NoCompression.strategy();
+            config.routes.get("/*", ctx -> {
                 String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
                 try (Response response = client.newCall(new Request.Builder().url(upstream + ctx.path() + query).build())
                         .execute()) {

@@ -62,6 +62,18 @@ class PassthroughTest {
     }
 
     @Test
+    void answersGoBackUncompressedOverLoopbackEvenToCallersThatAcceptGzip() {
+        String breeds = "[" + "{\"id\":\"abys\",\"name\":\"Abyssinian\"},".repeat(200) + "{}]";
+        catApi.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json").body(breeds)
+                .build());
+
+        var answer = pod.ambassador().get("/v1/breeds", "Accept-Encoding", "gzip");
+
+        assertThat(answer.header("Content-Encoding")).as("gzip on loopback costs CPU and saves nothing").isNull();
+        assertThat(answer.body()).isEqualTo(breeds);
+    }
+
+    @Test
     void relaysTheUpstreamsOwnErrorAnswerAfterRetries() {
         for (int i = 0; i < 3; i++) catApi.enqueue(status(502));
 
