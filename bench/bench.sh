@@ -18,7 +18,9 @@ for arg in "$@"; do
     *) echo "bench: unknown option '$arg' (--quick, --profile)" >&2; exit 2 ;;
   esac
 done
-if $quick; then window=3; row_seconds=5; warmup_min=15; warmup_max=60; else window=5; row_seconds=15; warmup_min=30; warmup_max=180; fi
+# The warm-up at c=64 and c=256 follows the one at c=16, so it needs less: at most high_warmup_max seconds.
+if $quick; then window=3; row_seconds=5; warmup_min=15; warmup_max=45; high_warmup_max=12
+else window=5; row_seconds=15; warmup_min=30; warmup_max=180; high_warmup_max=90; fi
 rounds=3; $quick || rounds=5
 # The relays in the app's place explain the end-to-end row; the quick run leaves them out to stay short.
 relays=true; $quick && relays=false
@@ -236,7 +238,7 @@ measure "nginx reverse proxy: the search" 16 "http://127.0.0.1:$NGINX_PROXY_PORT
 # high_concurrency_rows WHAT NAME URL PID: the c=64 and c=256 rows of one service, each after its warm-up.
 high_concurrency_rows() {
   local c; for c in 64 256; do
-    warm_up "$2 c=$c" "$3" "$c" $((3 * window)) $((warmup_max / 2)); measure "$1" "$c" "$3" "$4"
+    warm_up "$2 c=$c" "$3" "$c" $((3 * window)) "$high_warmup_max"; measure "$1" "$c" "$3" "$4"
   done
 }
 rows+=("$(median_round "${round_bare[@]}")")
