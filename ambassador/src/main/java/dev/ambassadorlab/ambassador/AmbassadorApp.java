@@ -18,6 +18,7 @@ import dev.ambassadorlab.ambassador.upstream.ResilientUpstream;
 import dev.ambassadorlab.ambassador.upstream.SelfCallGuard;
 import dev.ambassadorlab.ambassador.upstream.UpstreamClients;
 import dev.ambassadorlab.ambassador.upstream.UpstreamRequest;
+import dev.ambassadorlab.ambassador.upstream.UpstreamResponse;
 import dev.ambassadorlab.ambassador.web.BatchedStdout;
 import dev.ambassadorlab.ambassador.web.CallerHeaders;
 import dev.ambassadorlab.ambassador.web.ErrorResponses;
@@ -118,10 +119,9 @@ public final class AmbassadorApp {
                     RequestContext caller = begin(ctx, config, requestLog);
                     // The caller's request is checked and its body read before a bulkhead permit is taken.
                     UpstreamRequest request = passthrough.prepare(ctx, caller);
-                    bulkhead.run(() -> {
-                        passthrough.forward(ctx, request, caller);
-                        return null;
-                    });
+                    UpstreamResponse answer = bulkhead.run(() -> passthrough.forward(request, caller));
+                    // Written after the permit is back: a caller slow to read holds no permit.
+                    passthrough.relay(ctx, answer);
                 });
             }
             errorsAsJson(javalin, "the ambassador serves GET /images/latest and /v1/... here; /metrics and /health/* "

@@ -5,6 +5,7 @@ import dev.ambassadorlab.ambassador.metrics.AmbassadorMetrics;
 import io.javalin.http.Context;
 
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -59,7 +60,9 @@ public final class RequestLog {
                 .append(",\"retries\":").append(request.retries())
                 .append(",\"duration_ms\":").append(Math.round(request.elapsed().toNanos() / 1e6))
                 .append("}\n");
-        out.print(line);
+        // As bytes: print() would take the line through PrintStream's writer and a charset encoder, under its lock.
+        byte[] bytes = line.toString().getBytes(StandardCharsets.UTF_8);
+        out.write(bytes, 0, bytes.length);
         // The last request in flight sends out what has gathered (see BatchedStdout); under load, the buffer does.
         if (stillInFlight == 0) out.flush();
     }

@@ -74,6 +74,21 @@ class PassthroughTest {
     }
 
     @Test
+    void aLargeAnswerGoesBackWholeWithItsLengthNotInChunks() {
+        // Larger than Jetty's output buffer, which would otherwise send it chunked, without a length.
+        String images = "[" + "{\"id\":\"abys\",\"url\":\"https://cdn2.thecatapi.com/images/abys.jpg\"},".repeat(3000)
+                + "{}]";
+        catApi.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json").body(images)
+                .build());
+
+        var answer = pod.ambassador().get("/v1/images/search?limit=3000");
+
+        assertThat(answer.header("Content-Length")).isEqualTo(String.valueOf(images.length()));
+        assertThat(answer.header("Transfer-Encoding")).isNull();
+        assertThat(answer.body()).isEqualTo(images);
+    }
+
+    @Test
     void relaysTheUpstreamsOwnErrorAnswerAfterRetries() {
         for (int i = 0; i < 3; i++) catApi.enqueue(status(502));
 
