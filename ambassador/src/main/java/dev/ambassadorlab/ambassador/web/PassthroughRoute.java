@@ -13,11 +13,9 @@ import okhttp3.HttpUrl;
 
 import java.io.IOException;
 import java.net.URI;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -30,11 +28,10 @@ public final class PassthroughRoute {
     private static final List<String> REQUEST_HEADERS = List.of(
             "Accept", "Accept-Language", "Content-Type", "If-None-Match", "If-Modified-Since",
             UpstreamRequest.IDEMPOTENCY_KEY);
-    /** The answer headers relayed, by name in any case, to the name as the caller gets it. */
-    private static final Map<String, String> RESPONSE_HEADERS = caseInsensitive(
+    /** The answer headers relayed (matched in any case), as the caller gets them. */
+    private static final List<String> RESPONSE_HEADERS = List.of(
             "Cache-Control", "ETag", "Last-Modified", "Retry-After",
             "Pagination-Count", "Pagination-Page", "Pagination-Limit");
-    private static final Map<String, String> RESPONSE_HEADERS_AS_SPELLED = Map.copyOf(RESPONSE_HEADERS);
     /** Encoded '/', '\' and '.' in a path: an upstream that decodes them could be led out of /v1/. */
     private static final List<String> ENCODED_SEPARATORS = List.of("%2f", "%5c", "%2e");
     private static final int RECENT_URLS = 512;
@@ -104,18 +101,15 @@ public final class PassthroughRoute {
     }
 
     /**
-     * The name to relay an answer header under, or null when it is not relayed. The usual spelling is found by an
-     * exact lookup; only another case takes the case-insensitive map, whose compares showed in the profile.
+     * The name to relay an answer header under, or null when it is not relayed. Most answer headers are not relayed
+     * (Date, Server, Content-Length...): equalsIgnoreCase turns them away on their length alone, where the
+     * case-insensitive map this replaced compared them letter by letter (1.5% of the pass-through's profile).
      */
-    static String relayedName(String name) {
-        String usual = RESPONSE_HEADERS_AS_SPELLED.get(name);
-        return usual != null ? usual : RESPONSE_HEADERS.get(name);
-    }
-
-    private static Map<String, String> caseInsensitive(String... names) {
-        Map<String, String> byName = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        for (String name : names) byName.put(name, name);
-        return Collections.unmodifiableMap(byName);
+    private static String relayedName(String name) {
+        for (String relayed : RESPONSE_HEADERS) {
+            if (relayed.equalsIgnoreCase(name)) return relayed;
+        }
+        return null;
     }
 
     /** Most paths hold no '%' at all: only those are lowered and searched. */
