@@ -92,12 +92,39 @@ public final class PassthroughRoute {
             // An upstream that echoes the key in a header would hand it to the caller: such a header is dropped.
             if (name != null && !key.appearsIn(value)) ctx.header(name, value);
         }
-        if (!response.contentType().isEmpty()) ctx.contentType(response.contentType());
+        // The upstream's type, or none: Javalin's default (text/plain) would be a claim the upstream never made.
+        ctx.res().setContentType(response.contentType().isEmpty() ? null : response.contentType());
+        if (hasNoBody(ctx.req().getMethod(), response.status())) {
+            relayLengthOfBodiless(ctx, response);
+            return;
+        }
         // Straight to the connection, in one write: ctx.result() would copy it through a stream and a fresh 8 KB buffer.
         // The proxy port compresses nothing (NoCompression), so Javalin's compressing stream has nothing to add.
         byte[] body = response.body();
         ctx.res().setContentLength(body.length);
         ctx.res().getOutputStream().write(body);
+    }
+
+    /**
+     * A HEAD answer and a 304 carry no body (RFC 9110, 6.4.1), whatever their headers say. (A 204 needs nothing: Jetty
+     * sends it without a Content-Length of its own accord.)
+     */
+    private static boolean hasNoBody(String method, int status) {
+        return method.equals("HEAD") || status == 304;
+    }
+
+    /**
+     * The Content-Length of a HEAD answer or a 304 is the length of what a GET would get (RFC 9110, 8.6), not of the
+     * nothing that came: it is relayed as the upstream sent it, when it is a length, and never replaced by 0 (a cache
+     * that took 0 from a 304 would mark its stored copy as empty).
+     */
+    private static void relayLengthOfBodiless(Context ctx, UpstreamResponse response) throws IOException {
+        String length = response.header("Content-Length");
+        if (length != null && length.matches("[0-9]{1,18}")) {
+            ctx.res().setHeader("Content-Length", length);
+        }
+        // Sent now: left to the end of the request, Jetty would add a Content-Length of the 0 bytes written.
+        ctx.res().flushBuffer();
     }
 
     /**

@@ -89,6 +89,56 @@ class PassthroughTest {
     }
 
     @Test
+    void aHeadAnswerKeepsTheLengthOfTheBodyItDoesNotCarry() throws InterruptedException {
+        catApi.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
+                .setHeader("Content-Length", "1234").build());
+
+        var answer = pod.ambassador().send(new Request.Builder().url(pod.ambassador().url("/v1/breeds")).head().build());
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.header("Content-Length")).as("the length a GET would get, as the upstream said it; not 0")
+                .isEqualTo("1234");
+        assertThat(answer.header("Content-Type")).isEqualTo("application/json");
+        assertThat(catApi.takeRequest().getMethod()).isEqualTo("HEAD");
+    }
+
+    @Test
+    void aHeadAnswersLengthThatIsNotANumberIsNotRelayed() {
+        catApi.enqueue(new MockResponse.Builder().code(200).setHeader("Content-Length", "-5; x=<script>").build());
+
+        var answer = pod.ambassador().send(new Request.Builder().url(pod.ambassador().url("/v1/breeds")).head().build());
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.header("Content-Length")).as("an upstream's Content-Length that is not a length").isNull();
+    }
+
+    @Test
+    void aNotModifiedCarriesNoLengthOrTypeTheUpstreamDidNotGive() {
+        catApi.enqueue(new MockResponse.Builder().code(304).removeHeader("Content-Length").addHeader("ETag", "\"v1\"")
+                .build());
+
+        var answer = pod.ambassador().get("/v1/breeds", "If-None-Match", "\"v1\"");
+
+        assertThat(answer.status()).isEqualTo(304);
+        assertThat(answer.header("ETag")).isEqualTo("\"v1\"");
+        // A cache refreshes its stored answer's headers from a 304: a length of 0 or a text/plain would spoil it.
+        assertThat(answer.header("Content-Length")).as("a length the upstream did not send").isNull();
+        assertThat(answer.header("Content-Type")).as("a type the upstream did not send").isNull();
+    }
+
+    @Test
+    void aNoContentAnswerCarriesNoLengthEvenWhenTheUpstreamSendsOne() {
+        catApi.enqueue(new MockResponse.Builder().code(204).setHeader("Content-Length", "0").build());
+
+        var answer = pod.ambassador().send(new Request.Builder().url(pod.ambassador().url("/v1/favourites/1"))
+                .delete().build());
+
+        assertThat(answer.status()).isEqualTo(204);
+        assertThat(answer.header("Content-Length")).as("never on a 204 (RFC 9110, 8.6)").isNull();
+        assertThat(answer.body()).isEmpty();
+    }
+
+    @Test
     void relaysTheUpstreamsOwnErrorAnswerAfterRetries() {
         for (int i = 0; i < 3; i++) catApi.enqueue(status(502));
 
