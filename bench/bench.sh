@@ -235,10 +235,15 @@ measure "nginx reverse proxy: the search" 16 "http://127.0.0.1:$NGINX_PROXY_PORT
 # Each row at c=64 and c=256 is warmed up at its own concurrency first: more callers than permits and threads run
 # code that c=16 never ran (waiting for a bulkhead permit, queueing for a thread), and the JIT compiles it only then.
 # Measured cold, the pass-through's c=64 row read 0.78x of its c=16 rate; after 20 s at c=64 it reads 0.9x or more.
+# Each is compared with a c=16 row of the same service measured right after it ("c16_adjacent" in the JSON), not with
+# the c=16 rounds of minutes before: in one run the machine slowed by a fifth in between, and a row against a c=16 row
+# from before that compared the machine's drift, not the concurrency.
 # high_concurrency_rows WHAT NAME URL PID: the c=64 and c=256 rows of one service, each after its warm-up.
 high_concurrency_rows() {
-  local c; for c in 64 256; do
+  local c adjacent; for c in 64 256; do
     warm_up "$2 c=$c" "$3" "$c" $((3 * window)) "$high_warmup_max"; measure "$1" "$c" "$3" "$4"
+    adjacent=(); collect=adjacent measure "$1 (c=16 right after)" 16 "$3" "$4"
+    rows[-1]="{\"c16_adjacent\":$(field ok_rate "${adjacent[0]}"),${rows[-1]#\{}"
   done
 }
 rows+=("$(median_round "${round_bare[@]}")")
@@ -291,7 +296,6 @@ rate_of() { # WHAT CONCURRENCY: the rate of that row
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf b ? "%.2fx" : "-", a / b}'; }
 bare16="$(rate_of "bare Javalin+OkHttp proxy: the search" 16)"
 images16="$(rate_of "ambassador /images/latest" 16)"
-passthrough16="$(rate_of "ambassador pass-through: the search" 16)"
 
 say ""
 say "Ambassador bench, $(nproc) cores, wrk -t2, $row_seconds s per row after warm-up, the c=16 rows of the proxies and"
@@ -303,9 +307,9 @@ for row in "${rows[@]}"; do
   what="$(sed -n 's/.*"what":"\([^"]*\)".*/\1/p' <<<"$row")"; c="$(field concurrency "$row")"; r="$(field ok_rate "$row")"
   case "$what/$c" in
     "ambassador pass-through"*/16) note="$(ratio "$r" "$bare16") of bare c=16" ;;
-    "ambassador pass-through"*) note="$(ratio "$r" "$passthrough16") of its c=16" ;;
+    "ambassador pass-through"* | "ambassador /images/latest"*/64 | "ambassador /images/latest"*/256)
+      note="$(ratio "$r" "$(field c16_adjacent "$row")") of adjacent c=16" ;;
     "ambassador /images/latest"*/16) note="$(ratio "$r" "$bare16") of bare c=16" ;;
-    "ambassador /images/latest"*) note="$(ratio "$r" "$images16") of its c=16" ;;
     "end to end"* | "app's place"*) note="$(ratio "$r" "$images16") of /images c=16" ;;
     "bare"*) note="$(ratio "$r" "$(rate_of "nginx reverse proxy: the search" 16)") of nginx proxy" ;;
     *) note="" ;;
