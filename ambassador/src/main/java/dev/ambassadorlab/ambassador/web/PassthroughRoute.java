@@ -93,7 +93,8 @@ public final class PassthroughRoute {
             if (name != null && !key.appearsIn(value)) ctx.header(name, value);
         }
         // The upstream's type, or none: Javalin's default (text/plain) would be a claim the upstream never made.
-        ctx.res().setContentType(response.contentType().isEmpty() ? null : response.contentType());
+        String type = response.contentType();
+        ctx.res().setContentType(type.isEmpty() ? null : type);
         if (hasNoBody(ctx.req().getMethod(), response.status())) {
             relayLengthOfBodiless(ctx, response);
             return;
