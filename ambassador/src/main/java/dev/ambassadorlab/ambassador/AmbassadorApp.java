@@ -96,6 +96,7 @@ public final class AmbassadorApp {
         Javalin proxy = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.jetty.threadPool = ServerThreads.pool("ambassador-proxy", config.serverMaxThreads());
+            ServerConnections.limit(javalin.jetty);
             javalin.http.compressionStrategy = NoCompression.strategy();
             javalin.requestLogger.http(requestLog::finished);
 
@@ -131,6 +132,7 @@ public final class AmbassadorApp {
         Javalin admin = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.jetty.threadPool = ServerThreads.pool("ambassador-admin", ServerThreads.ADMIN_MAX_THREADS);
+            ServerConnections.limit(javalin.jetty);
             javalin.routes.get("/metrics", ctx -> ctx.contentType(metrics.contentType()).result(metrics.scrape()));
             javalin.routes.get("/health", AmbassadorApp::live);
             javalin.routes.get("/health/live", AmbassadorApp::live);

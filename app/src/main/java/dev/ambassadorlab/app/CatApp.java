@@ -3,6 +3,7 @@ package dev.ambassadorlab.app;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.router.EndpointNotFound;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.IOException;
@@ -14,6 +15,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /** Builds the main app: a cat service that reaches The Cat API only through its ambassador on localhost. */
 public final class CatApp {
+    static final int MAX_CONNECTIONS = 1024;
+
     private CatApp() {
     }
 
@@ -22,6 +25,11 @@ public final class CatApp {
         return Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.jetty.threadPool = threadPool();
+            // Jetty gives each connection a 96 KB cache of header lines: a few hundred callers would fill the app's
+            // 48 MB heap and end it. Without the cache a connection costs about 4 KB; beyond the limit, new ones
+            // wait in the system's accept queue until one closes.
+            javalin.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
+            javalin.jetty.modifyServer(server -> server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, server)));
             javalin.routes.get("/images/latest", ctx -> relay(ctx, ambassador, "/images/latest"));
             javalin.routes.get("/breeds", ctx -> relay(ctx, ambassador, "/v1/breeds"));
             javalin.routes.get("/health", ctx -> ctx.json(Map.of("status", "up")));

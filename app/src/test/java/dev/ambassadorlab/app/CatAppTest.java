@@ -3,11 +3,17 @@ package dev.ambassadorlab.app;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import io.javalin.Javalin;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -183,5 +189,49 @@ class CatAppTest {
         expectStatus(response, 404, "GET /cats, a route the app does not have");
         assertThat(response.body()).as("the app's JSON 404, naming its routes, its fields always in the same order")
                 .startsWith("{\"error\":\"not_found\",\"reason\":").contains("GET /images/latest");
+    }
+
+    /**
+     * Each connection that had sent one request used to keep a 96 KB cache of header lines: about 450 of them filled
+     * the app's 48 MB heap and ended it. Now it keeps at most 1,024 connections; the next waits for one to close.
+     */
+    @Test
+    void theAppServesAtMost1024ConnectionsAndTheNextOnceOneCloses() throws Exception {
+        assertThat(app.jettyServer().server().getConnectors()[0].getConnectionFactory(HttpConnectionFactory.class)
+                .getHttpConfiguration().getHeaderCacheSize()).as("the header cache's size per connection").isZero();
+        Deque<Socket> held = new ArrayDeque<>();
+        try {
+            for (int i = 0; i < CatApp.MAX_CONNECTIONS; i++) {
+                held.push(askForHealth());
+                assertThat(firstLine(held.peek(), 10_000)).as("connection %d", i + 1).contains("200");
+            }
+            Socket next = askForHealth();
+            held.push(next);
+            // Something that must not happen: an accepted connection here is answered well within half a second.
+            assertThat(firstLine(next, 500)).as("an answer while %d connections are open", held.size() - 1).isEmpty();
+            held.removeLast().close();
+            assertThat(firstLine(next, 10_000)).as("the answer once one connection closed").contains("200");
+        } finally {
+            for (Socket socket : held) socket.close();
+        }
+    }
+
+    private Socket askForHealth() throws IOException {
+        Socket socket = new Socket("127.0.0.1", app.port());
+        socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: app\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        return socket;
+    }
+
+    /** The answer's status line, or "" when none came within the time. */
+    private static String firstLine(Socket socket, int millis) throws IOException {
+        socket.setSoTimeout(millis);
+        StringBuilder line = new StringBuilder();
+        try {
+            int next;
+            while ((next = socket.getInputStream().read()) > 0 && next != '\r') line.append((char) next);
+        } catch (SocketTimeoutException nothingYet) {
+            return line.toString();
+        }
+        return line.toString();
     }
 }

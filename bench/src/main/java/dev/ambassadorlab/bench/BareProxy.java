@@ -2,6 +2,7 @@ package dev.ambassadorlab.bench;
 
 import dev.ambassadorlab.ambassador.AmbassadorConfig;
 import dev.ambassadorlab.ambassador.NoCompression;
+import dev.ambassadorlab.ambassador.ServerConnections;
 import dev.ambassadorlab.ambassador.ServerThreads;
 import dev.ambassadorlab.ambassador.upstream.UpstreamClients;
 import io.javalin.Javalin;
@@ -30,6 +31,7 @@ public final class BareProxy {
         Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jetty.threadPool = ServerThreads.pool("bare-proxy", defaults.serverMaxThreads());
+            ServerConnections.limit(config.jetty);
             config.http.compressionStrategy = NoCompression.strategy();
             config.routes.get("/*", ctx -> {
                 String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
