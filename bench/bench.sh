@@ -21,7 +21,8 @@ done
 # The warm-up at c=64 and c=256 follows the one at c=16, so it needs less: at most high_warmup_max seconds.
 if $quick; then window=3; row_seconds=5; warmup_min=15; warmup_max=45; high_warmup_max=12
 else window=5; row_seconds=15; warmup_min=30; warmup_max=180; high_warmup_max=90; fi
-rounds=3; $quick || rounds=5
+# The c=16 rows that the ratios compare run in many short interleaved rounds (see "paired_ratio").
+if $quick; then rounds=5; round_seconds=3; else rounds=11; round_seconds=7; fi
 # The relays in the app's place explain the end-to-end row; the quick run leaves them out to stay short.
 relays=true; $quick && relays=false
 UPSTREAM_PORT=18080 NGINX_PROXY_PORT=18081 FLAKY_PORT=18082 BARE_PORT=18083 BARE_RELAY_PORT=18084 NGINX_RELAY_PORT=18085
@@ -157,11 +158,12 @@ warm_up() {
 within_5_percent() { awk -v a="$1" -v b="$2" 'BEGIN {d = (a - b) / b; exit !(d < 0.05 && d > -0.05)}'; }
 
 rows=()
-# measure WHAT CONCURRENCY URL PID...: one row of the table; CPU and RSS are read from the PIDs.
+# measure WHAT CONCURRENCY URL PID...: one row of the table, $seconds long (default: row_seconds); CPU and RSS are
+# read from the PIDs.
 measure() {
   local what="$1" c="$2" url="$3"; shift 3
   local before; before="$(cpu_ticks "$@")"
-  local json; json="$(wrk_json "$c" "$row_seconds" "$url")"
+  local json; json="$(wrk_json "$c" "${seconds:-$row_seconds}" "$url")"
   local ticks=$(( $(cpu_ticks "$@") - before ))
   local requests; requests="$(field requests "$json")"
   local cpu_us; cpu_us="$(awk -v t="$ticks" -v hz="$HZ" -v n="$requests" 'BEGIN {printf "%.0f", n ? t * 1e6 / hz / n : 0}')"
@@ -199,12 +201,14 @@ warm_up bare-proxy "http://127.0.0.1:$BARE_PORT$search"
 warm_up app "http://127.0.0.1:$APP_PORT/images/latest"
 if $relays; then warm_up bare-relay "http://127.0.0.1:$BARE_RELAY_PORT/images/latest"; fi
 
-say "Measuring ($row_seconds s per row):"
+say "Measuring:"
 # The rows the ratios compare (c=16 of the bare proxy, the pass-through, /images/latest, the app and the two relays in
-# its place) are measured in $rounds interleaved rounds, and each keeps its median round: the machine's speed drifts
-# over minutes, and a ratio of two rows measured minutes apart would measure the drift.
+# its place) are measured in $rounds short interleaved rounds: the machine's speed drifts over minutes and jumps
+# within one (the same row read 0.75x and 1.05x of the row before it, two rounds apart), so each ratio is taken within
+# a round, between rows measured one right after the other, and the table shows the median round's ratio.
 declare -a round_bare round_passthrough round_images round_app round_bare_relay round_nginx_relay
-say "  c=16 rows in $rounds interleaved rounds (each row's median round is kept):"
+say "  c=16 rows in $rounds interleaved rounds of $round_seconds s per row:"
+seconds="$round_seconds"
 for round in $(seq 1 "$rounds"); do
   collect=round_bare measure "bare Javalin+OkHttp proxy: the search" 16 "http://127.0.0.1:$BARE_PORT$search" "$pid_bare"
   collect=round_passthrough measure "ambassador pass-through: the search" 16 "http://127.0.0.1:$AMBASSADOR_PORT$search" "$pid_ambassador"
@@ -223,12 +227,33 @@ for round in $(seq 1 "$rounds"); do
       "http://127.0.0.1:$NGINX_RELAY_PORT/images/latest" "$(cat "$work/nginx.pid")" "$pid_ambassador"
   fi
 done
+unset seconds
 # median_round ROW...: the row whose ok_rate is the median, with every round's ok_rate added as "rounds".
 median_round() {
   local sorted all
   sorted="$(for row in "$@"; do printf '%s\t%s\n' "$(field ok_rate "$row")" "$row"; done | sort -n | cut -f 2-)"
   all="$(for row in "$@"; do field ok_rate "$row"; done | paste -sd, -)"
   sed -n "$(( ($# + 1) / 2 ))p" <<<"$sorted" | sed "s/^{/{\"rounds\":[$all],/"
+}
+# paired_ratio ROWS DENOMINATOR_ROWS (array names): each round's ratio of two rows measured one after the other, and
+# their median, as JSON fields. A ratio within a round cancels the drift between rounds; a ratio of two medians would
+# pair rows from different minutes.
+paired_ratio() {
+  local -n numerators="$1" denominators="$2"
+  local i ratios=()
+  for i in "${!numerators[@]}"; do
+    ratios+=("$(awk -v a="$(field ok_rate "${numerators[$i]}")" -v b="$(field ok_rate "${denominators[$i]}")" \
+      'BEGIN {printf "%.3f", b ? a / b : 0}')")
+  done
+  printf '"round_ratios":[%s],"ratio":%s' "$(IFS=,; echo "${ratios[*]}")" \
+    "$(printf '%s\n' "${ratios[@]}" | sort -n | sed -n "$(( (${#ratios[@]} + 1) / 2 ))p")"
+}
+# median_row ROWS [DENOMINATOR_ROWS]: the median round's row, with the paired ratio to the other rows when named.
+median_row() {
+  local -n all_rounds="$1"
+  local row; row="$(median_round "${all_rounds[@]}")"
+  if [ -n "${2:-}" ]; then row="{$(paired_ratio "$1" "$2"),${row#\{}"; fi
+  echo "$row"
 }
 measure "nginx alone: the search" 16 "http://127.0.0.1:$UPSTREAM_PORT$search" "$(cat "$work/nginx.pid")"
 measure "nginx reverse proxy: the search" 16 "http://127.0.0.1:$NGINX_PROXY_PORT$search" "$(cat "$work/nginx.pid")"
@@ -246,16 +271,16 @@ high_concurrency_rows() {
     rows[-1]="{\"c16_adjacent\":$(field ok_rate "${adjacent[0]}"),${rows[-1]#\{}"
   done
 }
-rows+=("$(median_round "${round_bare[@]}")")
+rows+=("$(median_row round_bare)")
 high_concurrency_rows "bare Javalin+OkHttp proxy: the search" bare-proxy "http://127.0.0.1:$BARE_PORT$search" "$pid_bare"
-rows+=("$(median_round "${round_passthrough[@]}")")
+rows+=("$(median_row round_passthrough round_bare)")
 high_concurrency_rows "ambassador pass-through: the search" ambassador-passthrough "http://127.0.0.1:$AMBASSADOR_PORT$search" "$pid_ambassador"
-rows+=("$(median_round "${round_images[@]}")")
+rows+=("$(median_row round_images round_bare)")
 high_concurrency_rows "ambassador /images/latest" ambassador-images "http://127.0.0.1:$AMBASSADOR_PORT/images/latest" "$pid_ambassador"
-rows+=("$(median_round "${round_app[@]}")")
+rows+=("$(median_row round_app round_images)")
 if $relays; then
-  rows+=("$(median_round "${round_bare_relay[@]}")")
-  rows+=("$(median_round "${round_nginx_relay[@]}")")
+  rows+=("$(median_row round_bare_relay round_images)")
+  rows+=("$(median_row round_nginx_relay round_images)")
 fi
 # Right after the load, so the retry budget's window is full of requests and the retries are not refused by it.
 recovery_json="$(recovery)"
@@ -272,7 +297,8 @@ mkdir -p "$out"
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 json="$out/bench-$stamp.json"
 {
-  printf '{"when":"%s","cores":%s,"quick":%s,"row_seconds":%s,"images_dir_fs":"%s",\n' "$stamp" "$(nproc)" "$quick" "$row_seconds" "$images_fs"
+  printf '{"when":"%s","cores":%s,"quick":%s,"row_seconds":%s,"rounds":%s,"round_seconds":%s,"images_dir_fs":"%s",\n' \
+    "$stamp" "$(nproc)" "$quick" "$row_seconds" "$rounds" "$round_seconds" "$images_fs"
   printf ' "jvm_flags":"%s",\n' "$(jvm_flags)"
   printf ' "warm_up":{'; sep=""
   for name in "${!warmed[@]}"; do printf '%s"%s":"%s"' "$sep" "$name" "${warmed[$name]}"; sep=","; done
@@ -294,23 +320,23 @@ rate_of() { # WHAT CONCURRENCY: the rate of that row
   echo 0
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf b ? "%.2fx" : "-", a / b}'; }
-bare16="$(rate_of "bare Javalin+OkHttp proxy: the search" 16)"
-images16="$(rate_of "ambassador /images/latest" 16)"
+round_ratio() { printf '%.2fx' "$(sed -n 's/.*"ratio":\([0-9.]*\).*/\1/p' <<<"$1")"; }
 
 say ""
-say "Ambassador bench, $(nproc) cores, wrk -t2, $row_seconds s per row after warm-up, the c=16 rows of the proxies and"
-say "the app the median of $rounds interleaved rounds; ok/s counts 2xx answers only;"
-say "ratios are to rows of the same run. IMAGES_DIR on $images_fs."
+say "Ambassador bench, $(nproc) cores, wrk -t2 after warm-up. The c=16 rows of the proxies and the app: $rounds interleaved"
+say "rounds of $round_seconds s per row; ok/s is the median round's, the ratio the median of the rounds' ratios between"
+say "rows measured one after the other. Other rows: $row_seconds s. ok/s counts 2xx answers only; every ratio is to rows"
+say "of the same run. IMAGES_DIR on $images_fs."
 printf '\n| %-40s | %4s | %8s | %-22s | %8s | %8s | %8s | %7s | %8s | %6s |\n' what c "ok/s" "ratio" p50 p99 p99.9 non-2xx "CPU/req" RSS
 printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..42})" ------ ---------- ------------------------ ---------- ---------- ---------- --------- ---------- --------
 for row in "${rows[@]}"; do
   what="$(sed -n 's/.*"what":"\([^"]*\)".*/\1/p' <<<"$row")"; c="$(field concurrency "$row")"; r="$(field ok_rate "$row")"
   case "$what/$c" in
-    "ambassador pass-through"*/16) note="$(ratio "$r" "$bare16") of bare c=16" ;;
+    "ambassador pass-through"*/16) note="$(round_ratio "$row") of bare c=16" ;;
     "ambassador pass-through"* | "ambassador /images/latest"*/64 | "ambassador /images/latest"*/256)
       note="$(ratio "$r" "$(field c16_adjacent "$row")") of adjacent c=16" ;;
-    "ambassador /images/latest"*/16) note="$(ratio "$r" "$bare16") of bare c=16" ;;
-    "end to end"* | "app's place"*) note="$(ratio "$r" "$images16") of /images c=16" ;;
+    "ambassador /images/latest"*/16) note="$(round_ratio "$row") of bare c=16" ;;
+    "end to end"* | "app's place"*) note="$(round_ratio "$row") of /images c=16" ;;
     "bare"*) note="$(ratio "$r" "$(rate_of "nginx reverse proxy: the search" 16)") of nginx proxy" ;;
     *) note="" ;;
   esac
