@@ -9,17 +9,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -225,12 +226,12 @@ class CatAppTest {
     /** The answer's status line, or "" when none came within the time. */
     private static String firstLine(Socket socket, int millis) throws IOException {
         socket.setSoTimeout(millis);
+        InputStream in = socket.getInputStream();
         StringBuilder line = new StringBuilder();
         try {
-            int next;
-            while ((next = socket.getInputStream().read()) > 0 && next != '\r') line.append((char) next);
-        } catch (SocketTimeoutException nothingYet) {
-            return line.toString();
+            for (int next = in.read(); next > 0 && next != '\r'; next = in.read()) line.append((char) next);
+        } catch (SocketTimeoutException nothingMore) {
+            // what came within the time, if anything
         }
         return line.toString();
     }
