@@ -21,6 +21,7 @@ import dev.ambassadorlab.ambassador.upstream.UpstreamRequest;
 import dev.ambassadorlab.ambassador.upstream.UpstreamResponse;
 import dev.ambassadorlab.ambassador.web.BatchedStdout;
 import dev.ambassadorlab.ambassador.web.CallerHeaders;
+import dev.ambassadorlab.ambassador.web.DirectBody;
 import dev.ambassadorlab.ambassador.web.ErrorResponses;
 import dev.ambassadorlab.ambassador.web.PassthroughRoute;
 import dev.ambassadorlab.ambassador.web.RequestContext;
@@ -113,7 +114,7 @@ public final class AmbassadorApp {
                     caller.markServedStale();
                     ctx.header(CallerHeaders.STALE, "true");
                 }
-                ctx.json(image);
+                DirectBody.sendJson(ctx, image);
             });
             for (HandlerType method : PASSTHROUGH_METHODS) {
                 javalin.routes.addHttpHandler(method, "/v1/*", ctx -> {

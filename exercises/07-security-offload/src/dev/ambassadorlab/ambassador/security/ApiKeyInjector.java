@@ -16,10 +16,13 @@ public final class ApiKeyInjector implements Interceptor {
     public static final String HEADER = "x-api-key";
     private final ApiKey key;
     private final HttpUrl catApi;
+    /** CAT_API_URL's path ending in '/': a URL is for the Cat API when its path continues it, whole segments only. */
+    private final String basePath;
 
     public ApiKeyInjector(ApiKey key, HttpUrl catApi) {
         this.key = key;
         this.catApi = catApi;
+        this.basePath = catApi.encodedPath().endsWith("/") ? catApi.encodedPath() : catApi.encodedPath() + "/";
     }
 
     @Override
@@ -34,7 +37,8 @@ public final class ApiKeyInjector implements Interceptor {
         if (!url.scheme().equals(catApi.scheme()) || !url.host().equals(catApi.host()) || url.port() != catApi.port()) {
             return false;
         }
-        String base = catApi.encodedPath().endsWith("/") ? catApi.encodedPath() : catApi.encodedPath() + "/";
-        return (url.encodedPath() + "/").startsWith(base);
+        // Either the path is the base path without its last '/', or it starts with the whole base path.
+        String path = url.encodedPath();
+        return path.startsWith(basePath) || (path.length() == basePath.length() - 1 && basePath.startsWith(path));
     }
 }

@@ -29,7 +29,9 @@ public final class CircuitBreakers {
     }
 
     public CircuitBreaker<UpstreamResponse> forUpstream(String upstream) {
-        return byUpstream.computeIfAbsent(upstream, this::create);
+        // A plain read first: every call asks, and computeIfAbsent costs more even when the breaker is there.
+        CircuitBreaker<UpstreamResponse> breaker = byUpstream.get(upstream);
+        return breaker != null ? breaker : byUpstream.computeIfAbsent(upstream, this::create);
     }
 
     private CircuitBreaker<UpstreamResponse> create(String upstream) {

@@ -34,7 +34,8 @@ public record UpstreamRequest(String method, HttpUrl url, String upstream, Heade
      * the upstream promises to apply it once. Everything else (a POST that creates a favourite) is sent once only.
      */
     public boolean isSafeToRepeat() {
+        if (SAFE_METHODS.contains(method)) return true;
         String idempotencyKey = headers.get(IDEMPOTENCY_KEY);
-        return SAFE_METHODS.contains(method) || (idempotencyKey != null && !idempotencyKey.isBlank());
+        return idempotencyKey != null && !idempotencyKey.isBlank();
     }
 }

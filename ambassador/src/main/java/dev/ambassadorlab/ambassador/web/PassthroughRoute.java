@@ -99,11 +99,7 @@ public final class PassthroughRoute {
             relayLengthOfBodiless(ctx, response);
             return;
         }
-        // Straight to the connection, in one write: ctx.result() would copy it through a stream and a fresh 8 KB buffer.
-        // The proxy port compresses nothing (NoCompression), so Javalin's compressing stream has nothing to add.
-        byte[] body = response.body();
-        ctx.res().setContentLength(body.length);
-        ctx.res().getOutputStream().write(body);
+        DirectBody.send(ctx, response.body());
     }
 
     /**
