@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -83,6 +85,40 @@ class CatAppTest {
         assertThat(response.headers().firstValue("X-Request-Id")).as("the caller's X-Request-Id, echoed")
                 .contains("trace-7");
         ambassador.verify(getRequestedFor(urlEqualTo("/images/latest")).withHeader("X-Request-Id", equalTo("trace-7")));
+    }
+
+    @Test
+    void compressesALargeAnswerForACallerThatAcceptsGzipAndSendsASmallOneAsItIs() throws Exception {
+        String breeds = "[" + "{\"id\":\"abys\",\"name\":\"Abyssinian\"},".repeat(200) + "{\"id\":\"last\"}]";
+        String image = "{\"image_id\":\"tabby\",\"bytes\":8331}";
+        ambassador.stubFor(get("/v1/breeds").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(breeds)));
+        ambassador.stubFor(get("/images/latest").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(image)));
+
+        var large = callAcceptingGzip("/breeds");
+        var small = callAcceptingGzip("/images/latest");
+
+        assertThat(large.headers().firstValue("Content-Encoding")).as("a %d-byte answer to a caller that accepts gzip",
+                breeds.length()).contains("gzip");
+        assertThat(gunzip(large.body())).as("the large answer, unzipped").isEqualTo(breeds);
+        assertThat(small.headers().firstValue("Content-Encoding")).as("a %d-byte answer, too small to be worth it",
+                image.length()).isEmpty();
+        assertThat(small.headers().firstValue("Content-Length")).as("the small answer's length")
+                .contains(String.valueOf(image.length()));
+        assertThat(new String(small.body(), StandardCharsets.UTF_8)).isEqualTo(image);
+    }
+
+    private HttpResponse<byte[]> callAcceptingGzip(String path) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create("http://localhost:" + app.port() + path))
+                .header("Accept-Encoding", "gzip").build();
+        return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static String gunzip(byte[] zipped) throws IOException {
+        try (var in = new GZIPInputStream(new ByteArrayInputStream(zipped))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     @Test
