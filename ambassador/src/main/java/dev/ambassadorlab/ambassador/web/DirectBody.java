@@ -23,9 +23,10 @@ public final class DirectBody {
     }
 
     /**
-     * The value as JSON, from Javalin's own mapper and with its content type: what {@code ctx.json()} would send. The
-     * bytes wait in Jetty's response buffer and go out, with their length, when the request ends: after the request
-     * log and the metrics have counted it, so whoever reads them once the answer arrived finds it there.
+     * The value as JSON, from Javalin's own mapper and with its content type: what {@code ctx.json()} would send. Up
+     * to Jetty's output aggregation size (8 KB; an image's answer is ~150 bytes) the bytes wait in its response buffer
+     * and go out, with their length, when the request ends: after the request log and the metrics have counted it, so
+     * whoever reads them once the answer arrived finds it there.
      */
     public static void sendJson(Context ctx, Object value) throws IOException {
         ctx.contentType(ContentType.APPLICATION_JSON);
