@@ -30,6 +30,7 @@ public final class CatApp {
             // wait in the system's accept queue until one closes.
             javalin.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
             javalin.jetty.modifyServer(server -> server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, server)));
+            javalin.events.serverStopped(ambassador::close);
             javalin.routes.get("/images/latest", ctx -> relay(ctx, ambassador, "/images/latest", compressFrom));
             javalin.routes.get("/breeds", ctx -> relay(ctx, ambassador, "/v1/breeds", compressFrom));
             javalin.routes.get("/health", ctx -> ctx.json(Map.of("status", "up")));

@@ -23,6 +23,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -133,6 +135,60 @@ class CatAppTest {
         assertThat(response.body()).as("the app's body: the ambassador's error, passed on").contains("circuit_open");
         assertThat(response.headers().firstValue("Retry-After")).as("the ambassador's Retry-After: 7, passed on")
                 .contains("7");
+    }
+
+    /** Apache HttpClient resends a 503 or a 429 that says when by default; the app must not: that is the ambassador's call. */
+    @Test
+    void anAnswerIsNeverSentAgainNotEvenA503OrA429ThatSaysRetryNow() throws Exception {
+        for (int status : new int[] {503, 429}) {
+            ambassador.resetAll();
+            ambassador.stubFor(get("/images/latest").willReturn(aResponse().withStatus(status)
+                    .withHeader("Retry-After", "0").withHeader("Content-Type", "application/json")
+                    .withBody("{\"error\":\"overloaded\"}")));
+
+            expectStatus(call(app, "/images/latest"), status, "an ambassador answering " + status + ", Retry-After: 0");
+            assertThat(ambassador.findAll(getRequestedFor(urlEqualTo("/images/latest"))))
+                    .as("requests the ambassador got for one call that it answered %d", status).hasSize(1);
+        }
+    }
+
+    /**
+     * An ambassador that closes a kept connection after its answer, as it does when it restarts: the app's next call
+     * finds that connection closed, and is sent once more on a new one instead of ending as a 502.
+     */
+    @Test
+    void aCallOnAKeptConnectionTheAmbassadorClosedIsSentAgainOnANewOne() throws Exception {
+        try (var server = new ServerSocket(0)) {
+            var served = new FutureTask<>(() -> answerEachConnectionOnceThenClose(server, 2));
+            new Thread(served, "closing-ambassador").start();
+            Javalin app = startApp("http://localhost:" + server.getLocalPort(), "5000");
+            try {
+                expectStatus(call(app, "/images/latest"), 200, "an ambassador answering {} on a new connection");
+                expectStatus(call(app, "/images/latest"), 200,
+                        "an ambassador that closed the connection after its last answer");
+                assertThat(served.get(10, TimeUnit.SECONDS)).as("connections the ambassador answered").isEqualTo(2);
+            } finally {
+                app.stop();
+            }
+        }
+    }
+
+    /** Reads one request on each connection, answers it with {} as if keeping the connection, and closes it. */
+    private static int answerEachConnectionOnceThenClose(ServerSocket server, int connections) throws IOException {
+        for (int i = 0; i < connections; i++) {
+            try (Socket socket = server.accept()) {
+                InputStream in = socket.getInputStream();
+                int last4 = 0;
+                while (last4 != 0x0d0a0d0a) {
+                    int next = in.read();
+                    if (next < 0) throw new IOException("the app closed the connection before its request ended");
+                    last4 = last4 << 8 | next;
+                }
+                socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 2\r\n\r\n{}").getBytes(StandardCharsets.US_ASCII));
+            }
+        }
+        return connections;
     }
 
     @Test

@@ -108,7 +108,7 @@ class FirstContactIT extends ChaosTest {
         Answer answer = pod.app("/images/latest");
 
         assertJsonError(answer, 504, "ambassador_timeout",
-                "Does AmbassadorClient.get() catch HttpTimeoutException and answer Answer.error(504, ...)?");
+                "Does AmbassadorClient.get() catch InterruptedIOException (a timeout) and answer Answer.error(504, ...)?");
         assertThat(answer.took().toMillis()).as("the app's own timeout is %d ms", APP_TIMEOUT_MS)
                 .isLessThan(APP_TIMEOUT_MS + 2000);
     }
