@@ -161,14 +161,14 @@ class CatAppTest {
         try (var server = new ServerSocket(0)) {
             var served = new FutureTask<>(() -> answerEachConnectionOnceThenClose(server, 2));
             new Thread(served, "closing-ambassador").start();
-            Javalin app = startApp("http://localhost:" + server.getLocalPort(), "5000");
+            Javalin appBeforeIt = startApp("http://localhost:" + server.getLocalPort(), "5000");
             try {
-                expectStatus(call(app, "/images/latest"), 200, "an ambassador answering {} on a new connection");
-                expectStatus(call(app, "/images/latest"), 200,
+                expectStatus(call(appBeforeIt, "/images/latest"), 200, "an ambassador answering {} on a new connection");
+                expectStatus(call(appBeforeIt, "/images/latest"), 200,
                         "an ambassador that closed the connection after its last answer");
                 assertThat(served.get(10, TimeUnit.SECONDS)).as("connections the ambassador answered").isEqualTo(2);
             } finally {
-                app.stop();
+                appBeforeIt.stop();
             }
         }
     }
