@@ -49,9 +49,10 @@ public final class AmbassadorClient implements Closeable {
         // One client, its connections kept open between calls: a blocking call on the caller's own thread is the
         // cheapest way across localhost. Apache HttpClient's classic API, measured against OkHttp in the app's place
         // (README, Performance): a fifth less of the app's CPU per request, most of it OkHttp's pool waking its
-        // clean-up thread for nearly every connection handed back. Timeouts: connecting, and each wait for the ambassador's next bytes (its answers
-        // are small, so in practice the whole answer). A connection idle for a second is checked before it is used
-        // again, and idle ones are dropped after 20 s, before the ambassador's server would drop them (30 s).
+        // clean-up thread for nearly every connection handed back. Timeouts: connecting, and each wait for the
+        // ambassador's next bytes (its answers are small, so in practice the whole answer). A connection idle for a
+        // second is checked before it is used again, and idle ones are dropped after 20 s, before the ambassador's
+        // server would drop them (30 s).
         var connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setMaxConnTotal(64)
                 .setMaxConnPerRoute(64)
