@@ -213,27 +213,43 @@ say "Measuring:"
 # The rows the ratios compare (c=16 of the bare proxy, the pass-through, /images/latest, the app and the two relays in
 # its place) are measured in $rounds short interleaved rounds: the machine's speed drifts over minutes and jumps
 # within one (the same row read 0.75x and 1.05x of the row before it, two rounds apart), so each ratio is taken within
-# a round, between rows measured one right after the other, and the table shows the median round's ratio.
+# a round, between rows measured one right after the other, and the table shows the median round's ratio. Every other
+# round runs its rows in reverse order, so that each row of a pair goes first as often as second: a drift within a
+# round, or whatever the first minutes after a pause cost, favours neither side of a ratio.
 declare -a round_bare round_passthrough round_images round_app round_bare_relay round_nginx_relay
-say "  c=16 rows in $rounds interleaved rounds of $round_seconds s per row:"
+round_row() { # NAME: measures one c=16 row of the current round
+  case "$1" in
+    bare) collect=round_bare measure "bare Javalin+OkHttp proxy: the search" 16 "http://127.0.0.1:$BARE_PORT$search" \
+      "$pid_bare" ;;
+    passthrough) collect=round_passthrough measure "ambassador pass-through: the search" 16 \
+      "http://127.0.0.1:$AMBASSADOR_PORT$search" "$pid_ambassador" ;;
+    images)
+      local profiled=false
+      if $profile && [ "$round" = "$rounds" ]; then profiled=true; fi
+      if $profiled; then jcmd "$pid_ambassador" JFR.start name=bench settings=profile >/dev/null; fi
+      collect=round_images measure "ambassador /images/latest" 16 "http://127.0.0.1:$AMBASSADOR_PORT/images/latest" \
+        "$pid_ambassador"
+      if $profiled; then
+        mkdir -p "$out"
+        jcmd "$pid_ambassador" JFR.stop name=bench filename="$out/ambassador-images.jfr" >/dev/null
+      fi ;;
+    app) collect=round_app measure "end to end: app /images/latest" 16 "http://127.0.0.1:$APP_PORT/images/latest" \
+      "$pid_app" "$pid_ambassador" ;;
+    # The same path with the app's hop replaced by the cheapest relays there are: what the app's hop could cost at best.
+    bare_relay) collect=round_bare_relay measure "app's place: bare Javalin+OkHttp relay" 16 \
+      "http://127.0.0.1:$BARE_RELAY_PORT/images/latest" "$pid_bare_relay" "$pid_ambassador" ;;
+    nginx_relay) collect=round_nginx_relay measure "app's place: nginx relay" 16 \
+      "http://127.0.0.1:$NGINX_RELAY_PORT/images/latest" "$(cat "$work/nginx.pid")" "$pid_ambassador" ;;
+  esac
+}
+row_order=(bare passthrough images app)
+if $relays; then row_order+=(bare_relay nginx_relay); fi
+say "  c=16 rows in $rounds interleaved rounds of $round_seconds s per row, every other round in reverse order:"
 seconds="$round_seconds"
 for round in $(seq 1 "$rounds"); do
-  collect=round_bare measure "bare Javalin+OkHttp proxy: the search" 16 "http://127.0.0.1:$BARE_PORT$search" "$pid_bare"
-  collect=round_passthrough measure "ambassador pass-through: the search" 16 "http://127.0.0.1:$AMBASSADOR_PORT$search" "$pid_ambassador"
-  if $profile && [ "$round" = "$rounds" ]; then jcmd "$pid_ambassador" JFR.start name=bench settings=profile >/dev/null; fi
-  collect=round_images measure "ambassador /images/latest" 16 "http://127.0.0.1:$AMBASSADOR_PORT/images/latest" "$pid_ambassador"
-  if $profile && [ "$round" = "$rounds" ]; then
-    mkdir -p "$out"
-    jcmd "$pid_ambassador" JFR.stop name=bench filename="$out/ambassador-images.jfr" >/dev/null
-  fi
-  collect=round_app measure "end to end: app /images/latest" 16 "http://127.0.0.1:$APP_PORT/images/latest" "$pid_app" "$pid_ambassador"
-  # The same path with the app's hop replaced by the cheapest relays there are: what the app's hop could cost at best.
-  if $relays; then
-    collect=round_bare_relay measure "app's place: bare Javalin+OkHttp relay" 16 \
-      "http://127.0.0.1:$BARE_RELAY_PORT/images/latest" "$pid_bare_relay" "$pid_ambassador"
-    collect=round_nginx_relay measure "app's place: nginx relay" 16 \
-      "http://127.0.0.1:$NGINX_RELAY_PORT/images/latest" "$(cat "$work/nginx.pid")" "$pid_ambassador"
-  fi
+  names=("${row_order[@]}")
+  if (( round % 2 == 0 )); then names=(); for (( i = ${#row_order[@]} - 1; i >= 0; i-- )); do names+=("${row_order[i]}"); done; fi
+  for name in "${names[@]}"; do round_row "$name"; done
 done
 unset seconds
 # median_round ROW...: the row whose ok_rate is the median, with every round's ok_rate added as "rounds".
@@ -343,9 +359,10 @@ round_ratio() { printf '%.2fx' "$(sed -n 's/.*"ratio":\([0-9.]*\).*/\1/p' <<<"$1
 
 say ""
 say "Ambassador bench, $(nproc) cores, wrk -t2 after warm-up. The c=16 rows of the proxies and the app: $rounds interleaved"
-say "rounds of $round_seconds s per row; ok/s is the median round's, the ratio the median of the rounds' ratios between"
-say "rows measured one after the other. Each c=64 and c=256 row: $high_rounds rounds of $high_round_seconds s, each with a c=16 row of"
-say "the same service right after it; ok/s and ratio as above, non-2xx of all its rounds. The nginx rows: $row_seconds s."
+say "rounds of $round_seconds s per row, every other one in reverse order; ok/s is the median round's, the ratio the median"
+say "of the rounds' ratios between rows measured one after the other. Each c=64 and c=256 row: $high_rounds rounds of"
+say "$high_round_seconds s, each with a c=16 row of the same service right after it; ok/s and ratio as above, non-2xx of all"
+say "its rounds. The nginx rows: $row_seconds s."
 say "ok/s counts 2xx answers only; every ratio is to rows of the same run. IMAGES_DIR on $images_fs."
 printf '\n| %-40s | %4s | %8s | %-22s | %8s | %8s | %8s | %7s | %8s | %6s |\n' what c "ok/s" "ratio" p50 p99 p99.9 non-2xx "CPU/req" RSS
 printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..42})" ------ ---------- ------------------------ ---------- ---------- ---------- --------- ---------- --------

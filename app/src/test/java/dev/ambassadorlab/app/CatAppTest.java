@@ -86,7 +86,9 @@ class CatAppTest {
                 .isEqualTo("{\"image_id\":\"tabby\",\"bytes\":8331}");
         assertThat(response.headers().firstValue("X-Request-Id")).as("the caller's X-Request-Id, echoed")
                 .contains("trace-7");
-        ambassador.verify(getRequestedFor(urlEqualTo("/images/latest")).withHeader("X-Request-Id", equalTo("trace-7")));
+        ambassador.verify(getRequestedFor(urlEqualTo("/images/latest")).withHeader("X-Request-Id", equalTo("trace-7"))
+                // The app writes the Host header itself, once (AmbassadorClient): the ambassador's host and port.
+                .withHeader("Host", equalTo("localhost:" + ambassador.port())));
     }
 
     @Test
