@@ -88,11 +88,12 @@ public final class AmbassadorApp {
                 budget, breakers, new FailureTranslator(timeouts, retryAfter, metrics), metrics);
         var store = new ImageStore(config.imagesDir());
         var images = new CatImageService(upstream, config.catApiUrl(), new ImageHostAllowlist(config.imageOrigins()),
-                store, config.imageMaxBytes(), metrics);
+                config.apiKey(), store, config.imageMaxBytes(), metrics);
         var fallback = new StaleImageFallback(config.fallbackEnabled(), metrics);
         var bulkhead = new UpstreamBulkhead(config.bulkheadMaxConcurrent(), config.bulkheadMaxWait(), metrics);
         var passthrough = new PassthroughRoute(upstream, config.catApiUrl(), config.apiKey(), config.answerMaxBytes());
-        var requestLog = new RequestLog(metrics, accessLog);
+        var requestLog = new RequestLog(metrics, accessLog, config.apiKey());
+        var errors = new ErrorResponses(config.apiKey());
 
         Javalin proxy = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
@@ -126,7 +127,7 @@ public final class AmbassadorApp {
                     passthrough.relay(ctx, answer);
                 });
             }
-            errorsAsJson(javalin, "the ambassador serves GET /images/latest and /v1/... here; /metrics and /health/* "
+            errorsAsJson(javalin, errors, "the ambassador serves GET /images/latest and /v1/... here; /metrics and /health/* "
                     + "are on its admin port");
         });
 
@@ -138,15 +139,15 @@ public final class AmbassadorApp {
             javalin.routes.get("/health", AmbassadorApp::live);
             javalin.routes.get("/health/live", AmbassadorApp::live);
             javalin.routes.get("/health/ready", ctx -> ready(ctx, store, config.imageMaxBytes()));
-            errorsAsJson(javalin, "the admin port serves GET /metrics, GET /health/live and GET /health/ready; "
+            errorsAsJson(javalin, errors, "the admin port serves GET /metrics, GET /health/live and GET /health/ready; "
                     + "/images/latest and /v1/... are on the proxy port");
         });
         return new Ambassador(config, proxy, admin, selfCallGuard);
     }
 
-    private static void errorsAsJson(io.javalin.config.JavalinConfig javalin, String routes) {
-        javalin.routes.exception(AmbassadorException.class, ErrorResponses::write);
-        javalin.routes.exception(Exception.class, ErrorResponses::unexpected);
+    private static void errorsAsJson(io.javalin.config.JavalinConfig javalin, ErrorResponses errors, String routes) {
+        javalin.routes.exception(AmbassadorException.class, errors::write);
+        javalin.routes.exception(Exception.class, errors::unexpected);
         javalin.routes.exception(EndpointNotFound.class, (notFound, ctx) -> ErrorResponses.notFound(ctx, routes));
     }
 

@@ -19,7 +19,7 @@ public enum ErrorCode {
 
     // The ambassador itself failed.
     INTERNAL_ERROR(500, "a bug in the ambassador; its log has the details under the request id"),
-    STORAGE_ERROR(500, "the image could not be saved in `IMAGES_DIR` (not writable, or full)"),
+    STORAGE_ERROR(500, "the image could not be saved in `IMAGES_DIR` (not writable, or the disk failed)"),
 
     // The upstream answered something the ambassador will not use.
     UPSTREAM_REJECTED(502, "the upstream answered a 4xx other than 429 (a 401 or 403: check `CAT_API_KEY`)"),
@@ -32,11 +32,15 @@ public enum ErrorCode {
     TRUNCATED_ANSWER(502, "the upstream broke off its answer before the end"),
     ANSWER_TOO_LARGE(502, "the answer is larger than `IMAGE_MAX_BYTES` (an image) or `ANSWER_MAX_BYTES` (the rest)"),
     SELF_CALL_REFUSED(502, "an upstream URL points at the ambassador's own ports"),
+    BAD_UPSTREAM_ANSWER(502, "the answer is not HTTP the ambassador relays: an invalid status line, a status outside "
+            + "200-599, or an answer header that is too large, not ASCII, or carries the API key"),
 
     // The upstream is unavailable, or the ambassador is shielding it; these carry a Retry-After when one is known.
     UPSTREAM_UNAVAILABLE(503, "the upstream could not be reached, or answered 429 or 5xx, after the retries allowed"),
     CIRCUIT_OPEN(503, "the upstream's circuit breaker is open: it was not called"),
-    OVERLOADED(503, "the bulkhead is full and no permit came within `BULKHEAD_MAX_WAIT_MS`"),
+    OVERLOADED(503, "the bulkhead is full and no permit came within `BULKHEAD_MAX_WAIT_MS`, or the answers held "
+            + "for slow callers use up the ambassador's memory for bodies"),
+    STORAGE_FULL(503, "`IMAGES_DIR` has no room for another image of `IMAGE_MAX_BYTES` beside the downloads in flight"),
 
     // Time ran out.
     UPSTREAM_TIMEOUT(504, "the last attempt ran past `ATTEMPT_TIMEOUT_MS`"),

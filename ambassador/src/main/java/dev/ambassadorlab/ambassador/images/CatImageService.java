@@ -3,10 +3,12 @@ package dev.ambassadorlab.ambassador.images;
 import dev.ambassadorlab.ambassador.AmbassadorException;
 import dev.ambassadorlab.ambassador.ErrorCode;
 import dev.ambassadorlab.ambassador.metrics.AmbassadorMetrics;
+import dev.ambassadorlab.ambassador.security.ApiKey;
 import dev.ambassadorlab.ambassador.security.ImageHostAllowlist;
 import dev.ambassadorlab.ambassador.security.ImageId;
 import dev.ambassadorlab.ambassador.security.Origin;
 import dev.ambassadorlab.ambassador.upstream.ResilientUpstream;
+import dev.ambassadorlab.ambassador.upstream.UpstreamCall;
 import dev.ambassadorlab.ambassador.upstream.UpstreamRequest;
 import dev.ambassadorlab.ambassador.upstream.UpstreamResponse;
 import dev.ambassadorlab.ambassador.web.RequestContext;
@@ -29,28 +31,39 @@ public final class CatImageService {
     private final HttpUrl searchUrl;
     private final String catApiUpstream;
     private final ImageHostAllowlist allowlist;
+    private final ApiKey key;
     private final ImageStore store;
     private final long imageMaxBytes;
     private final AmbassadorMetrics metrics;
 
-    public CatImageService(ResilientUpstream upstream, URI catApiUrl, ImageHostAllowlist allowlist, ImageStore store,
-                           long imageMaxBytes, AmbassadorMetrics metrics) {
+    public CatImageService(ResilientUpstream upstream, URI catApiUrl, ImageHostAllowlist allowlist, ApiKey key,
+                           ImageStore store, long imageMaxBytes, AmbassadorMetrics metrics) {
         this.upstream = upstream;
         this.searchUrl = HttpUrl.get(catApiUrl).newBuilder().addPathSegments("v1/images/search").build();
         this.catApiUpstream = Origin.of(searchUrl).label();
         this.allowlist = allowlist;
+        this.key = key;
         this.store = store;
         this.imageMaxBytes = imageMaxBytes;
         this.metrics = metrics;
     }
 
     public ImageResult fetchLatest(RequestContext caller) {
-        UpstreamResponse search = upstream.call(UpstreamRequest.get(searchUrl, catApiUpstream, SEARCH_MAX_BYTES), caller);
-        if (!search.isSuccessful()) throw upstream.rejected(search, "The Cat API's search", caller);
+        UpstreamResponse search = upstream.call(UpstreamRequest.get(UpstreamCall.SEARCH, searchUrl, catApiUpstream,
+                SEARCH_MAX_BYTES), caller);
+        if (!search.isSuccessful()) throw upstream.rejected(search, UpstreamCall.SEARCH, caller);
         SearchHit hit = SearchHit.parse(search.body());
 
-        ImageId id = refuseUnless(() -> new ImageId(hit.id()), ErrorCode.INVALID_IMAGE_ID);
-        HttpUrl url = refuseUnless(() -> allowlist.check(hit.url()), ErrorCode.IMAGE_URL_NOT_ALLOWED);
+        ImageId id = refuseUnless(() -> new ImageId(hit.id()), ErrorCode.INVALID_IMAGE_ID,
+                "its image id cannot be a safe file name (1 to 64 letters, digits, '-' or '_')");
+        HttpUrl url = refuseUnless(() -> allowlist.check(hit.url()), ErrorCode.IMAGE_URL_NOT_ALLOWED,
+                "its image URL may not be downloaded (not http or https, with user info, or from an origin that "
+                        + "IMAGE_HOSTS does not allow)");
+        // The key is for The Cat API only: in an image URL it would reach the image host, and the caller.
+        if (key.appearsIn(hit.url()) || key.appearsIn(url.toString())) {
+            throw new AmbassadorException(ErrorCode.IMAGE_URL_NOT_ALLOWED, "The Cat API's search answer was refused: "
+                    + "its image URL carries the API key", null, "image url " + hit.url());
+        }
         // The allowed origin, not the URL's own host, names the upstream: under "*.example.com" any number of hosts
         // share one breaker and one metric label, so what the ambassador keeps per upstream stays bounded.
         String imageUpstream = allowlist.allowing(url).map(Origin::label).orElseGet(() -> Origin.of(url).label());
@@ -62,7 +75,7 @@ public final class CatImageService {
             download.set(incoming);
             return incoming;
         }), caller);
-        if (!image.isSuccessful()) throw upstream.rejected(image, "the image download", caller);
+        if (!image.isSuccessful()) throw upstream.rejected(image, UpstreamCall.IMAGE, caller);
         ImageFormat format;
         try {
             format = ImageFormat.verify(image.contentType(), image.body());
@@ -76,13 +89,16 @@ public final class CatImageService {
                 saved.getFileName().toString(), false, null, saved);
     }
 
-    /** Runs a safety check; a refusal becomes a 502 that names the problem. */
-    private static <T> T refuseUnless(Supplier<T> check, ErrorCode error) {
+    /**
+     * Runs a safety check; a refusal becomes a 502 that names the problem in the ambassador's words. The check's own
+     * message quotes the hostile value (an id, a URL) and the allowlist: it goes to the log only.
+     */
+    private static <T> T refuseUnless(Supplier<T> check, ErrorCode error, String problem) {
         try {
             return check.get();
         } catch (IllegalArgumentException refused) {
-            throw new AmbassadorException(error, "The Cat API's search answer was refused: "
-                    + refused.getMessage());
+            throw new AmbassadorException(error, "The Cat API's search answer was refused: " + problem, null,
+                    refused.getMessage());
         }
     }
 }

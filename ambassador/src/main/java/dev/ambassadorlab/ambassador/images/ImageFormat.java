@@ -33,9 +33,8 @@ public enum ImageFormat {
     public static ImageFormat verify(String contentType, byte[] body) {
         String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         ImageFormat format = Arrays.stream(values()).filter(f -> f.mediaType.equals(mediaType)).findFirst()
-                .orElseThrow(() -> new AmbassadorException(ErrorCode.NOT_AN_IMAGE, "the image download answered with "
-                        + "Content-Type \"" + (mediaType.isEmpty() ? "(none)" : mediaType)
-                        + "\"; expected image/jpeg, image/png or image/gif"));
+                .orElseThrow(() -> new AmbassadorException(ErrorCode.NOT_AN_IMAGE, "the image download's Content-Type "
+                        + "is not image/jpeg, image/png or image/gif", null, "Content-Type: \"" + contentType + "\""));
         if (body.length == 0) {
             throw new AmbassadorException(ErrorCode.NOT_AN_IMAGE, "the image download answered with an empty body");
         }

@@ -96,10 +96,10 @@ public final class ImageStore {
         }
     }
 
+    /** The caller hears that the save failed; the directory and the system's words are for the log only. */
     private AmbassadorException storageError(IOException failed) {
-        return new AmbassadorException(ErrorCode.STORAGE_ERROR, "the image could not be saved in IMAGES_DIR=\""
-                + dir + "\" (" + failed.getClass().getSimpleName() + ": " + failed.getMessage()
-                + "); check that the directory is writable and the disk has room");
+        return new AmbassadorException(ErrorCode.STORAGE_ERROR, "the image could not be saved in IMAGES_DIR; the "
+                + "ambassador's log says why", null, "IMAGES_DIR=\"" + dir + "\": " + failed);
     }
 
     /** A download on its way to disk: written as it arrives, flushed to disk when complete, or removed. */

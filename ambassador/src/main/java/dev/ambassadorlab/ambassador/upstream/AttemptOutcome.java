@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /** How one upstream attempt ended: the {@code outcome} label of {@code ambassador_upstream_attempts_total}. */
 public enum AttemptOutcome {
-    SUCCESS, CLIENT_ERROR, RATE_LIMITED, SERVER_ERROR, TIMEOUT, CONNECT_ERROR, IO_ERROR, TRUNCATED, TOO_LARGE;
+    SUCCESS, CLIENT_ERROR, RATE_LIMITED, SERVER_ERROR, TIMEOUT, CONNECT_ERROR, IO_ERROR, TRUNCATED, TOO_LARGE,
+    BAD_ANSWER;
 
     public static AttemptOutcome ofStatus(int status) {
         if (status == 429) return RATE_LIMITED;
@@ -19,6 +20,7 @@ public enum AttemptOutcome {
         if (failure instanceof AttemptTimedOutException || failure instanceof SocketTimeoutException) return TIMEOUT;
         if (failure instanceof TruncatedBodyException) return TRUNCATED;
         if (failure instanceof BodyTooLargeException) return TOO_LARGE;
+        if (failure instanceof BadAnswerException) return BAD_ANSWER;
         if (failure instanceof ConnectException) return CONNECT_ERROR;
         return IO_ERROR;
     }

@@ -10,8 +10,11 @@ import dev.failsafe.FailsafeException;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+
+import javax.net.ssl.SSLException;
 
 /**
  * Turns what went wrong in an upstream call into the answer the caller gets, in words: 502 when the upstream's answer
@@ -30,55 +33,69 @@ public final class FailureTranslator {
 
     public AmbassadorException translate(Throwable thrown, UpstreamRequest request, int attempts) {
         Throwable failure = thrown instanceof FailsafeException && thrown.getCause() != null ? thrown.getCause() : thrown;
-        String upstream = request.upstream();
+        String call = request.call().words();
         String tries = tried(attempts);
+        String detail = failure.toString();
         if (failure instanceof AmbassadorException known) return known;
         if (failure instanceof AttemptTimedOutException timedOut) {
-            if (timedOut.byDeadline()) return deadlinePassed(upstream, attempts);
-            return new AmbassadorException(ErrorCode.UPSTREAM_TIMEOUT, upstream + " did not answer within the "
-                    + "attempt timeout of " + timedOut.limit().toMillis() + " ms (" + tries + ")");
+            if (timedOut.byDeadline()) return deadlinePassed(request.call(), attempts);
+            return new AmbassadorException(ErrorCode.UPSTREAM_TIMEOUT, call + " did not answer within the attempt "
+                    + "timeout of " + timedOut.limit().toMillis() + " ms (" + tries + ")");
         }
         if (failure instanceof CircuitBreakerOpenException open) {
-            metrics.breakerRejected(upstream);
+            metrics.breakerRejected(request.upstream());
             Duration wait = open.getCircuitBreaker().getRemainingDelay();
-            return new AmbassadorException(ErrorCode.CIRCUIT_OPEN, "the circuit breaker for " + upstream
-                    + " is open after repeated failures; the upstream was not called", atLeastOneSecond(wait));
+            return new AmbassadorException(ErrorCode.CIRCUIT_OPEN, "the circuit breaker in front of " + call
+                    + " is open after repeated failures; it was not called", atLeastOneSecond(wait));
         }
+        // The messages of these two are the ambassador's own words and numbers.
         if (failure instanceof BodyTooLargeException tooLarge) {
-            return new AmbassadorException(ErrorCode.ANSWER_TOO_LARGE, upstream + ": " + tooLarge.getMessage());
+            return new AmbassadorException(ErrorCode.ANSWER_TOO_LARGE, call + ": " + tooLarge.getMessage());
         }
         if (failure instanceof TruncatedBodyException truncated) {
-            return new AmbassadorException(ErrorCode.TRUNCATED_ANSWER, upstream + " broke off its answer: "
-                    + truncated.getMessage() + " (" + tries + ")");
+            return new AmbassadorException(ErrorCode.TRUNCATED_ANSWER, call + " broke off its answer: "
+                    + truncated.getMessage() + " (" + tries + ")", null, String.valueOf(truncated.getCause()));
+        }
+        if (failure instanceof BadAnswerException) {
+            return new AmbassadorException(ErrorCode.BAD_UPSTREAM_ANSWER, call + " answered with something that is "
+                    + "not HTTP the ambassador uses (" + tries + ")", null, detail);
         }
         if (failure instanceof UnknownHostException) {
-            return new AmbassadorException(ErrorCode.UPSTREAM_UNAVAILABLE, "the host of " + upstream
-                    + " cannot be resolved; check CAT_API_URL and the network (" + tries + ")");
+            return new AmbassadorException(ErrorCode.UPSTREAM_UNAVAILABLE, "the host of " + call
+                    + " cannot be resolved; check CAT_API_URL and the network (" + tries + ")", null, detail);
         }
         if (failure instanceof ConnectException) {
-            return new AmbassadorException(ErrorCode.UPSTREAM_UNAVAILABLE, "could not connect to " + upstream
-                    + " (" + tries + "): " + failure.getMessage());
+            return new AmbassadorException(ErrorCode.UPSTREAM_UNAVAILABLE, "could not connect to " + call + " ("
+                    + tries + ")", null, detail);
         }
         if (failure instanceof IOException) {
-            return new AmbassadorException(ErrorCode.UPSTREAM_UNAVAILABLE, upstream + " failed ("
-                    + tries + "): " + failure.getClass().getSimpleName() + ": " + failure.getMessage());
+            return new AmbassadorException(ErrorCode.UPSTREAM_UNAVAILABLE, call + " failed: " + howItBroke(failure)
+                    + " (" + tries + ")", null, detail);
         }
         if (failure instanceof RuntimeException unexpected) throw unexpected;
         throw new IllegalStateException(failure);
     }
 
-    /** The request deadline passed during the attempts on {@code upstream}. */
-    public AmbassadorException deadlinePassed(String upstream, int attempts) {
+    /** The request deadline passed during the attempts of {@code call}. */
+    public AmbassadorException deadlinePassed(UpstreamCall call, int attempts) {
         return new AmbassadorException(ErrorCode.DEADLINE_EXCEEDED, "the request deadline of "
-                + timeouts.requestDeadline().toMillis() + " ms passed while calling " + upstream + " (" + tried(attempts) + ")");
+                + timeouts.requestDeadline().toMillis() + " ms passed during " + call.words() + " (" + tried(attempts)
+                + ")");
     }
 
     /** The wait before the next retry would reach the request deadline: the request ends now rather than then. */
-    public AmbassadorException deadlineWouldPass(String upstream, Duration wait, Duration remaining, int attempts) {
+    public AmbassadorException deadlineWouldPass(UpstreamCall call, Duration wait, Duration remaining, int attempts) {
         return new AmbassadorException(ErrorCode.DEADLINE_EXCEEDED, "the request deadline of "
                 + timeouts.requestDeadline().toMillis() + " ms would pass during the " + wait.toMillis()
-                + " ms wait before retrying " + upstream + " (" + remaining.toMillis() + " ms were left; "
+                + " ms wait before retrying " + call.words() + " (" + remaining.toMillis() + " ms were left; "
                 + tried(attempts) + ")");
+    }
+
+    /** The kind of I/O failure, in words of the ambassador's: the exception's own message may quote the upstream. */
+    private static String howItBroke(Throwable failure) {
+        if (failure instanceof SocketTimeoutException) return "the connection timed out";
+        if (failure instanceof SSLException) return "TLS failed";
+        return "the connection broke";
     }
 
     /**
@@ -86,7 +103,8 @@ public final class FailureTranslator {
      * upstream is unavailable (503, passing on its Retry-After); a 4xx or a redirect means the request or the
      * upstream is wrong (502).
      */
-    public AmbassadorException rejected(UpstreamResponse response, String what, int attempts) {
+    public AmbassadorException rejected(UpstreamResponse response, UpstreamCall call, int attempts) {
+        String what = call.words();
         int status = response.status();
         String tries = tried(attempts);
         if (status == 429 || status >= 500) {

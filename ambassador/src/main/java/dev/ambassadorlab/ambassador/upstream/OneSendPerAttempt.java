@@ -11,8 +11,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * log count everything the upstream receives. OkHttp resends on its own in a few cases even with its retries off: a
  * 503 with "Retry-After: 0" is sent again at once (a POST too). That header is taken off here, before OkHttp sees it
  * ("retry now" is what the backoff does anyway, counted), and any other resend of the same attempt is refused.
+ *
+ * <p>OkHttp also reads a 503's Retry-After as an int to decide on that resend, and throws on a longer number
+ * ("Retry-After: 9999999999"): such a wait becomes the longest one of nine digits (about 31 years), which every cap
+ * refuses just the same.
  */
 final class OneSendPerAttempt implements Interceptor {
+    /** The longest Retry-After in seconds that OkHttp reads: nine digits always fit in an int. */
+    static final String LONGEST_WAIT = "999999999";
 
     /** The per-attempt counter, carried as a tag of the request so that OkHttp's follow-up request has it too. */
     static final class Sends {
@@ -27,8 +33,11 @@ final class OneSendPerAttempt implements Interceptor {
                     + "request upstream is one the retry policy counted");
         }
         Response response = chain.proceed(chain.request());
-        if (response.code() == 503 && "0".equals(stripLeadingZeros(response.header("Retry-After")))) {
-            return response.newBuilder().removeHeader("Retry-After").build();
+        if (response.code() != 503) return response;
+        String seconds = stripLeadingZeros(response.header("Retry-After"));
+        if ("0".equals(seconds)) return response.newBuilder().removeHeader("Retry-After").build();
+        if (seconds != null && seconds.length() > LONGEST_WAIT.length()) {
+            return response.newBuilder().header("Retry-After", LONGEST_WAIT).build();
         }
         return response;
     }

@@ -54,7 +54,7 @@ public final class ResilientUpstream {
         Duration remaining = caller.remaining();
         if (!isPositive(remaining)) {
             throw new AmbassadorException(ErrorCode.DEADLINE_EXCEEDED, "the request deadline of "
-                    + timeouts.requestDeadline().toMillis() + " ms passed before " + request.upstream() + " was called");
+                    + timeouts.requestDeadline().toMillis() + " ms passed before " + request.call().words() + " began");
         }
         caller.callStarted();
         budget.recordRequest();
@@ -67,13 +67,16 @@ public final class ResilientUpstream {
         try {
             return policies.get(() -> attempt(request, caller));
         } catch (RuntimeException failure) {
-            throw failures.translate(failure, request, caller.callAttempts());
+            AmbassadorException answer = failures.translate(failure, request, caller.callAttempts());
+            // Kept for the log line even when a stale image answers in the end.
+            caller.noteDetail(answer.detail());
+            throw answer;
         }
     }
 
     /** The answer for a response that is not a 2xx, once retries are over; see {@link FailureTranslator#rejected}. */
-    public AmbassadorException rejected(UpstreamResponse response, String what, RequestContext caller) {
-        return failures.rejected(response, what, caller.callAttempts());
+    public AmbassadorException rejected(UpstreamResponse response, UpstreamCall call, RequestContext caller) {
+        return failures.rejected(response, call, caller.callAttempts());
     }
 
     /**
@@ -86,9 +89,9 @@ public final class ResilientUpstream {
         // Failsafe asks for a wait after every failed attempt, the last one too; no retry follows that one.
         if (retryNumber > retriesAllowed) return wait;
         Duration remaining = caller.remaining();
-        if (!isPositive(remaining)) throw failures.deadlinePassed(request.upstream(), caller.callAttempts());
+        if (!isPositive(remaining)) throw failures.deadlinePassed(request.call(), caller.callAttempts());
         if (timeouts.leavesTimeAfter(wait, remaining)) return wait;
-        throw failures.deadlineWouldPass(request.upstream(), wait, remaining, caller.callAttempts());
+        throw failures.deadlineWouldPass(request.call(), wait, remaining, caller.callAttempts());
     }
 
     private UpstreamResponse attempt(UpstreamRequest request, RequestContext caller) throws IOException {

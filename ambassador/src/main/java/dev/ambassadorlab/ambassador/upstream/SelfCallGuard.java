@@ -33,8 +33,9 @@ public final class SelfCallGuard implements Interceptor {
         if (connection != null) {
             InetSocketAddress target = connection.route().socketAddress();
             if (ownPorts.contains(target.getPort()) && isThisHost(target.getAddress())) {
-                throw new AmbassadorException(ErrorCode.SELF_CALL_REFUSED, chain.request().url().redact()
-                        + " is the ambassador itself (" + target + "); it does not call its own ports");
+                throw new AmbassadorException(ErrorCode.SELF_CALL_REFUSED, "an upstream URL leads to the ambassador "
+                        + "itself; it does not call its own ports", null,
+                        chain.request().url().redact() + " connects to " + target);
             }
         }
         return chain.proceed(chain.request());

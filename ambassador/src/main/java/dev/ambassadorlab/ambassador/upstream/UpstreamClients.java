@@ -1,6 +1,7 @@
 package dev.ambassadorlab.ambassador.upstream;
 
 import dev.ambassadorlab.ambassador.AmbassadorConfig;
+import dev.ambassadorlab.ambassador.AmbassadorException;
 import dev.ambassadorlab.ambassador.security.ApiKeyInjector;
 import dev.ambassadorlab.ambassador.web.CallerHeaders;
 import okhttp3.Call;
@@ -16,6 +17,7 @@ import okio.Buffer;
 import okio.BufferedSource;
 
 import java.io.IOException;
+import java.net.ProtocolException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.Set;
@@ -85,7 +87,11 @@ public final class UpstreamClients {
      */
     public UpstreamResponse read(Call call, UpstreamRequest request) throws IOException {
         long cap = request.maxResponseBytes();
-        try (Response response = call.execute()) {
+        try (Response response = execute(call)) {
+            if (response.code() < 200 || response.code() > 599) {
+                throw new BadAnswerException("the upstream answered status " + response.code()
+                        + ", which is not a final HTTP answer (200-599)", null);
+            }
             ResponseBody body = response.body();
             long declared = body.contentLength();
             boolean hasBody = !request.method().equals("HEAD");
@@ -99,6 +105,24 @@ public final class UpstreamClients {
             Buffer buffer = new Buffer();
             readWithin(call, body.source(), buffer, hasBody ? cap : -1, declared, chunk -> { });
             return new UpstreamResponse(response.code(), response.headers(), buffer.readByteArray());
+        }
+    }
+
+    /**
+     * Sends the call and reads the answer's head. A status line that does not parse, or OkHttp failing on what the
+     * upstream sent (it throws on some headers it reads itself), is a bad answer, not an I/O failure to retry or a bug
+     * of the ambassador's: a 502, with OkHttp's message (which quotes the upstream) kept for the log only.
+     */
+    private static Response execute(Call call) throws IOException {
+        try {
+            return call.execute();
+        } catch (ProtocolException unreadable) {
+            throw new BadAnswerException("the upstream's answer could not be read as HTTP: " + unreadable, unreadable);
+        } catch (AmbassadorException refused) {
+            throw refused;
+        } catch (RuntimeException clientFailed) {
+            throw new BadAnswerException("the HTTP client failed on the upstream's answer: " + clientFailed,
+                    clientFailed);
         }
     }
 

@@ -11,22 +11,23 @@ import java.util.function.Supplier;
  * (the key of its circuit breaker and its metric label), whether it is safe to repeat, and how large an answer it may
  * accept.
  *
+ * @param call     which of the ambassador's calls this is: answers to callers name it, not the upstream's address
  * @param upstream the allowed origin the URL falls under, as "host:port": a bounded set, fixed by the configuration
  * @param body     null for requests without a body
  * @param download null to read the answer into memory; otherwise where each attempt's successful answer is streamed
  */
-public record UpstreamRequest(String method, HttpUrl url, String upstream, Headers headers, byte[] body,
+public record UpstreamRequest(UpstreamCall call, String method, HttpUrl url, String upstream, Headers headers, byte[] body,
                               String contentType, long maxResponseBytes, Supplier<BodySink> download) {
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
-    public static UpstreamRequest get(HttpUrl url, String upstream, long maxResponseBytes) {
-        return new UpstreamRequest("GET", url, upstream, Headers.of(), null, null, maxResponseBytes, null);
+    public static UpstreamRequest get(UpstreamCall call, HttpUrl url, String upstream, long maxResponseBytes) {
+        return new UpstreamRequest(call, "GET", url, upstream, Headers.of(), null, null, maxResponseBytes, null);
     }
 
     /** A GET whose successful answer is streamed into a fresh sink per attempt rather than held in memory. */
     public static UpstreamRequest download(HttpUrl url, String upstream, long maxResponseBytes, Supplier<BodySink> sinks) {
-        return new UpstreamRequest("GET", url, upstream, Headers.of(), null, null, maxResponseBytes, sinks);
+        return new UpstreamRequest(UpstreamCall.IMAGE, "GET", url, upstream, Headers.of(), null, null, maxResponseBytes, sinks);
     }
 
     /**

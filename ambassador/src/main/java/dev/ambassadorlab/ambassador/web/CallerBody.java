@@ -44,8 +44,8 @@ final class CallerBody {
             throw new AmbassadorException(ErrorCode.REQUEST_TIMEOUT, "the request body did not arrive within the "
                     + "deadline (" + caller.elapsed().toMillis() + " ms); send it faster or in one piece");
         } catch (IOException broken) {
-            throw new AmbassadorException(ErrorCode.BAD_REQUEST_BODY, "the request body could not be read: "
-                    + broken.getMessage());
+            throw new AmbassadorException(ErrorCode.BAD_REQUEST_BODY, "the request body could not be read; send it "
+                    + "again, with a Content-Length or well-formed chunks", null, broken.toString());
         } finally {
             deadline.cancel(false);
             reading.finish();

@@ -3,6 +3,7 @@ package dev.ambassadorlab.ambassador.web;
 import dev.ambassadorlab.ambassador.AmbassadorException;
 import dev.ambassadorlab.ambassador.ErrorCode;
 import dev.ambassadorlab.ambassador.resilience.RetryAfter;
+import dev.ambassadorlab.ambassador.security.ApiKey;
 import io.javalin.http.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,14 +12,21 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Writes every error as JSON: {@code {"error": code, "reason": sentence, "request_id": id}}. Never a stack trace. */
+/**
+ * Writes every error as JSON: {@code {"error": code, "reason": sentence, "request_id": id}}. Never a stack trace, and
+ * never an exception's message: the technical detail goes to the request log (and a bug's stack to the error log),
+ * with the API key masked.
+ */
 public final class ErrorResponses {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+    private final ApiKey key;
 
-    private ErrorResponses() {
+    public ErrorResponses(ApiKey key) {
+        this.key = key;
     }
 
-    public static void write(AmbassadorException failure, Context ctx) {
+    public void write(AmbassadorException failure, Context ctx) {
+        noteDetail(ctx, failure.detail());
         Duration retryAfter = failure.retryAfter();
         if (retryAfter != null) {
             long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
@@ -28,16 +36,46 @@ public final class ErrorResponses {
     }
 
     /** A bug, not a failure of the upstream: the details go to the log, the caller gets a pointer to them. */
-    public static void unexpected(Exception bug, Context ctx) {
+    public void unexpected(Exception bug, Context ctx) {
         String requestId = ctx.attribute(CallerHeaders.REQUEST_ID);
-        LOG.error("Unexpected failure serving {} {} (request id {})", ctx.req().getMethod(), ctx.path(), requestId, bug);
-        json(ctx, ErrorCode.INTERNAL_ERROR, "the ambassador failed unexpectedly (" + bug.getClass().getSimpleName()
-                + "); its log has the details under request id " + requestId);
+        noteDetail(ctx, bug.toString());
+        LOG.error("Unexpected failure serving {} {} (request id {})", ctx.req().getMethod(), ctx.path(), requestId,
+                masked(bug));
+        json(ctx, ErrorCode.INTERNAL_ERROR, "the ambassador failed unexpectedly; its log has the details under "
+                + "request id " + requestId);
     }
 
     /** Unknown routes get a JSON 404 that says which routes this port has. */
     public static void notFound(Context ctx, String routes) {
         json(ctx, ErrorCode.NOT_FOUND, "no route for " + ctx.req().getMethod() + " " + ctx.path() + "; " + routes);
+    }
+
+    /** Keeps the detail for the request's log line, which masks the key in it. */
+    private static void noteDetail(Context ctx, String detail) {
+        RequestContext request = ctx.attribute(RequestLog.CONTEXT_KEY);
+        if (request != null && detail != null) request.noteDetail(detail);
+    }
+
+    /**
+     * A copy of the failure and its causes for the error log, each message with the key masked and the same stack:
+     * a library's message can quote what the upstream sent, and the upstream may echo the key.
+     */
+    private Throwable masked(Throwable failure) {
+        Throwable copy = new MaskedFailure(failure.getClass().getName() + ": " + key.masked(failure.getMessage()),
+                failure.getCause() == null || failure.getCause() == failure ? null : masked(failure.getCause()));
+        copy.setStackTrace(failure.getStackTrace());
+        return copy;
+    }
+
+    private static final class MaskedFailure extends RuntimeException {
+        MaskedFailure(String message, Throwable cause) {
+            super(message, cause, false, true);
+        }
+
+        @Override
+        public String toString() {
+            return getMessage();
+        }
     }
 
     static void json(Context ctx, ErrorCode error, String reason) {

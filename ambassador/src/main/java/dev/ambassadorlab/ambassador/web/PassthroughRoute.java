@@ -5,6 +5,7 @@ import dev.ambassadorlab.ambassador.ErrorCode;
 import dev.ambassadorlab.ambassador.security.ApiKey;
 import dev.ambassadorlab.ambassador.security.Origin;
 import dev.ambassadorlab.ambassador.upstream.ResilientUpstream;
+import dev.ambassadorlab.ambassador.upstream.UpstreamCall;
 import dev.ambassadorlab.ambassador.upstream.UpstreamRequest;
 import dev.ambassadorlab.ambassador.upstream.UpstreamResponse;
 import io.javalin.http.Context;
@@ -28,17 +29,13 @@ public final class PassthroughRoute {
     private static final List<String> REQUEST_HEADERS = List.of(
             "Accept", "Accept-Language", "Content-Type", "If-None-Match", "If-Modified-Since",
             UpstreamRequest.IDEMPOTENCY_KEY);
-    /** The answer headers relayed (matched in any case), as the caller gets them. */
-    private static final List<String> RESPONSE_HEADERS = List.of(
-            "Cache-Control", "ETag", "Last-Modified", "Retry-After",
-            "Pagination-Count", "Pagination-Page", "Pagination-Limit");
     /** Encoded '/', '\' and '.' in a path: an upstream that decodes them could be led out of /v1/. */
     private static final List<String> ENCODED_SEPARATORS = List.of("%2f", "%5c", "%2e");
     private static final int RECENT_URLS = 512;
     private final ResilientUpstream upstream;
     private final HttpUrl catApi;
     private final String catApiUpstream;
-    private final ApiKey key;
+    private final RelayedHeaders relayedHeaders;
     private final long maxBytes;
     private final String basePath;
     /**
@@ -51,7 +48,7 @@ public final class PassthroughRoute {
         this.upstream = upstream;
         this.catApi = HttpUrl.get(catApiUrl);
         this.catApiUpstream = Origin.of(catApi).label();
-        this.key = key;
+        this.relayedHeaders = new RelayedHeaders(key);
         this.maxBytes = maxBytes;
         this.basePath = catApi.encodedPath().endsWith("/")
                 ? catApi.encodedPath().substring(0, catApi.encodedPath().length() - 1) : catApi.encodedPath();
@@ -72,7 +69,7 @@ public final class PassthroughRoute {
         }
         byte[] body = CallerBody.read(ctx, maxBytes, caller);
         // The method of the request line: ctx.method() would honour X-HTTP-Method-Override (refused before this).
-        return new UpstreamRequest(ctx.req().getMethod(), url, catApiUpstream, headers.build(),
+        return new UpstreamRequest(UpstreamCall.PASSTHROUGH, ctx.req().getMethod(), url, catApiUpstream, headers.build(),
                 body.length == 0 ? null : body, ctx.contentType(), maxBytes, null);
     }
 
@@ -81,20 +78,16 @@ public final class PassthroughRoute {
         return upstream.call(request, caller);
     }
 
-    /** Relays the upstream's answer to the caller: its status, the allowed headers and the body. */
+    /**
+     * Relays the upstream's answer to the caller: its status, the allowed headers (all checked before any is written,
+     * see {@link RelayedHeaders}) and the body.
+     */
     public void relay(Context ctx, UpstreamResponse response) throws IOException {
+        RelayedHeaders.Chosen headers = relayedHeaders.select(response.headers());
         ctx.status(response.status());
-        // One pass over the answer's headers (a lookup per allowed name scanned them all seven times).
-        Headers headers = response.headers();
-        for (int i = 0, count = headers.size(); i < count; i++) {
-            String name = relayedName(headers.name(i));
-            String value = headers.value(i);
-            // An upstream that echoes the key in a header would hand it to the caller: such a header is dropped.
-            if (name != null && !key.appearsIn(value)) ctx.header(name, value);
-        }
         // The upstream's type, or none: Javalin's default (text/plain) would be a claim the upstream never made.
-        String type = response.contentType();
-        ctx.res().setContentType(type.isEmpty() ? null : type);
+        ctx.res().setContentType(headers.contentType());
+        headers.forEachOther(ctx::header);
         if (hasNoBody(ctx.req().getMethod(), response.status())) {
             relayLengthOfBodiless(ctx, response);
             return;
@@ -122,18 +115,6 @@ public final class PassthroughRoute {
         }
         // Sent now: left to the end of the request, Jetty would add a Content-Length of the 0 bytes written.
         ctx.res().flushBuffer();
-    }
-
-    /**
-     * The name to relay an answer header under, or null when it is not relayed. Most answer headers are not relayed
-     * (Date, Server, Content-Length...): equalsIgnoreCase turns them away on their length alone, where the
-     * case-insensitive map this replaced compared them letter by letter (1.5% of the pass-through's profile).
-     */
-    private static String relayedName(String name) {
-        for (String relayed : RESPONSE_HEADERS) {
-            if (relayed.equalsIgnoreCase(name)) return relayed;
-        }
-        return null;
     }
 
     /** Most paths hold no '%' at all: only those are lowered and searched. */

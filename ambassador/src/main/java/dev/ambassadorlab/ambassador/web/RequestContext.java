@@ -20,6 +20,7 @@ public final class RequestContext {
     private final AtomicInteger attempts = new AtomicInteger();
     private final AtomicInteger callAttempts = new AtomicInteger();
     private volatile boolean servedStale;
+    private volatile String detail;
 
     public RequestContext(String requestId, Duration deadline, int retriesWanted, boolean acceptsStale) {
         this.requestId = requestId;
@@ -90,6 +91,19 @@ public final class RequestContext {
     /** Every attempt beyond the first of each upstream call was a retry. */
     public int retries() {
         return Math.max(0, attempts.get() - calls.get());
+    }
+
+    /**
+     * Keeps what went wrong in technical terms (an exception's message, a hostile value) for the request's log line:
+     * the answer never carries it. The last one noted wins.
+     */
+    public void noteDetail(String detail) {
+        if (detail != null) this.detail = detail;
+    }
+
+    /** The technical detail of the failure this request met, or null; it may quote the upstream. */
+    public String detail() {
+        return detail;
     }
 
     public void markServedStale() {

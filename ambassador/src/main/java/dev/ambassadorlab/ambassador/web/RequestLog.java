@@ -2,6 +2,7 @@ package dev.ambassadorlab.ambassador.web;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.ambassadorlab.ambassador.metrics.AmbassadorMetrics;
+import dev.ambassadorlab.ambassador.security.ApiKey;
 import io.javalin.http.Context;
 
 import java.io.PrintStream;
@@ -23,14 +24,18 @@ public final class RequestLog {
     private static final JsonStringEncoder JSON_STRING = JsonStringEncoder.getInstance();
     private static final DateTimeFormatter TO_THE_SECOND =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
+    /** A detail longer than this is cut: it only has to say what went wrong. */
+    static final int DETAIL_MAX_CHARS = 300;
     private final AmbassadorMetrics metrics;
     private final PrintStream out;
+    private final ApiKey key;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile Second currentSecond = new Second(Long.MIN_VALUE, "");
 
-    public RequestLog(AmbassadorMetrics metrics, PrintStream out) {
+    public RequestLog(AmbassadorMetrics metrics, PrintStream out, ApiKey key) {
         this.metrics = metrics;
         this.out = out;
+        this.key = key;
         metrics.watchRequestsInFlight(inFlight::get);
     }
 
@@ -58,13 +63,25 @@ public final class RequestLog {
                 .append(",\"outcome\":\"").append(status)
                 .append("\",\"attempts\":").append(request.attempts())
                 .append(",\"retries\":").append(request.retries())
-                .append(",\"duration_ms\":").append(Math.round(request.elapsed().toNanos() / 1e6))
-                .append("}\n");
+                .append(",\"duration_ms\":").append(Math.round(request.elapsed().toNanos() / 1e6));
+        appendDetail(line, request.detail());
+        line.append("}\n");
         // As bytes: print() would take the line through PrintStream's writer and a charset encoder, under its lock.
         byte[] bytes = line.toString().getBytes(StandardCharsets.UTF_8);
         out.write(bytes, 0, bytes.length);
         // The last request in flight sends out what has gathered (see BatchedStdout); under load, the buffer does.
         if (stillInFlight == 0) out.flush();
+    }
+
+    /**
+     * The failure's detail, when there was one: it may quote the upstream, so the key is masked, the text cut to
+     * {@value #DETAIL_MAX_CHARS} characters and escaped like any JSON string.
+     */
+    private void appendDetail(StringBuilder line, String detail) {
+        if (detail == null) return;
+        String masked = key.masked(detail);
+        String shown = masked.length() > DETAIL_MAX_CHARS ? masked.substring(0, DETAIL_MAX_CHARS) + "..." : masked;
+        line.append(",\"detail\":\"").append(JSON_STRING.quoteAsString(shown)).append('"');
     }
 
     /**

@@ -82,7 +82,7 @@ class TimeoutsTest {
         assertThat(answer.status()).withFailMessage("attempts of up to 1 s, a REQUEST_DEADLINE_MS of 1.5 s: expected a "
                 + "504 \"deadline_exceeded\" during the second attempt; got %s", answer.summary()).isEqualTo(504);
         assertThat(answer.body()).as("the 504's body").contains("\"error\":\"deadline_exceeded\"",
-                "deadline of 1500 ms passed while calling");
+                "deadline of 1500 ms passed during The Cat API's search");
         assertThat(answer.took()).withFailMessage("expected the 504 when the 1.5 s deadline passes, between 1.4 s and "
                 + "3 s; it took %d ms", answer.took().toMillis())
                 .isBetween(Duration.ofMillis(1400), Duration.ofMillis(UPSTREAM_DELAY_MS));
@@ -101,7 +101,7 @@ class TimeoutsTest {
                 + "the retry has 0.5 s left and the deadline cuts it; expected a 504 \"deadline_exceeded\"; got %s",
                 answer.summary()).isEqualTo(504);
         assertThat(answer.body()).as("the 504's body").contains("\"error\":\"deadline_exceeded\"",
-                "deadline of 1500 ms passed while calling", "(2 attempts)");
+                "deadline of 1500 ms passed during The Cat API's search", "(2 attempts)");
         assertThat(answer.took()).withFailMessage("expected the 504 when the 1.5 s deadline passes, between 1.4 s and "
                 + "3 s; it took %d ms", answer.took().toMillis())
                 .isBetween(Duration.ofMillis(1400), Duration.ofMillis(UPSTREAM_DELAY_MS));
