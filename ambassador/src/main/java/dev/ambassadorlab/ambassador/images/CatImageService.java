@@ -70,8 +70,8 @@ public final class CatImageService {
 
         // The image streams to a temporary file (one per attempt), so memory holds only its first bytes, however large.
         AtomicReference<ImageStore.Incoming> download = new AtomicReference<>();
-        UpstreamResponse image = upstream.call(UpstreamRequest.download(url, imageUpstream, imageMaxBytes, () -> {
-            ImageStore.Incoming incoming = store.incoming();
+        UpstreamResponse image = upstream.call(UpstreamRequest.download(url, imageUpstream, imageMaxBytes, bytes -> {
+            ImageStore.Incoming incoming = store.incoming(bytes);
             download.set(incoming);
             return incoming;
         }), caller);

@@ -101,7 +101,8 @@ public final class UpstreamClients {
             if (hasBody && declared > cap) {
                 throw new BodyTooLargeException("the answer declares " + declared + " bytes, over the cap of " + cap);
             }
-            if (request.download() != null) return download(call, response, cap, declared, request.download().get());
+            if (request.download() != null) return download(call, response, cap, declared,
+                    request.download().apply(declared >= 0 ? declared : cap));
             Buffer buffer = new Buffer();
             readWithin(call, body.source(), buffer, hasBody ? cap : -1, declared, chunk -> { });
             return new UpstreamResponse(response.code(), response.headers(), buffer.readByteArray());

@@ -4,7 +4,7 @@ import okhttp3.Headers;
 import okhttp3.HttpUrl;
 
 import java.util.Set;
-import java.util.function.Supplier;
+import java.util.function.LongFunction;
 
 /**
  * One request the ambassador sends upstream, with what the policies need to know about it: which upstream it is
@@ -14,10 +14,11 @@ import java.util.function.Supplier;
  * @param call     which of the ambassador's calls this is: answers to callers name it, not the upstream's address
  * @param upstream the allowed origin the URL falls under, as "host:port": a bounded set, fixed by the configuration
  * @param body     null for requests without a body
- * @param download null to read the answer into memory; otherwise where each attempt's successful answer is streamed
+ * @param download null to read the answer into memory; otherwise where each attempt's successful answer is streamed:
+ *                 a fresh sink for an answer of up to the given number of bytes
  */
 public record UpstreamRequest(UpstreamCall call, String method, HttpUrl url, String upstream, Headers headers, byte[] body,
-                              String contentType, long maxResponseBytes, Supplier<BodySink> download) {
+                              String contentType, long maxResponseBytes, LongFunction<BodySink> download) {
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
@@ -26,7 +27,8 @@ public record UpstreamRequest(UpstreamCall call, String method, HttpUrl url, Str
     }
 
     /** A GET whose successful answer is streamed into a fresh sink per attempt rather than held in memory. */
-    public static UpstreamRequest download(HttpUrl url, String upstream, long maxResponseBytes, Supplier<BodySink> sinks) {
+    public static UpstreamRequest download(HttpUrl url, String upstream, long maxResponseBytes,
+                                           LongFunction<BodySink> sinks) {
         return new UpstreamRequest(UpstreamCall.IMAGE, "GET", url, upstream, Headers.of(), null, null, maxResponseBytes, sinks);
     }
 
