@@ -26,6 +26,8 @@ import dev.ambassadorlab.ambassador.web.ErrorResponses;
 import dev.ambassadorlab.ambassador.web.PassthroughRoute;
 import dev.ambassadorlab.ambassador.web.RequestContext;
 import dev.ambassadorlab.ambassador.web.RequestLog;
+import dev.ambassadorlab.edge.ServerConnections;
+import dev.ambassadorlab.edge.ServerThreads;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;

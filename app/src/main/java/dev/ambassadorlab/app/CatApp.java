@@ -1,20 +1,20 @@
 package dev.ambassadorlab.app;
 
+import dev.ambassadorlab.edge.RequestIds;
+import dev.ambassadorlab.edge.ServerConnections;
+import dev.ambassadorlab.edge.ServerThreads;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.router.EndpointNotFound;
-import org.eclipse.jetty.server.NetworkConnectionLimit;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 /** Builds the main app: a cat service that reaches The Cat API only through its ambassador on localhost. */
 public final class CatApp {
-    static final int MAX_CONNECTIONS = 1024;
+    /** The app's work is short and blocking on localhost: a few dozen threads serve two cores as well as hundreds. */
+    private static final int MAX_THREADS = 32;
 
     private CatApp() {
     }
@@ -24,12 +24,10 @@ public final class CatApp {
         return Javalin.create(javalin -> {
             int compressFrom = javalin.http.compressionStrategy.getDefaultMinSizeForCompression();
             javalin.startup.showJavalinBanner = false;
-            javalin.jetty.threadPool = threadPool();
-            // Jetty gives each connection a 96 KB cache of header lines: a few hundred callers would fill the app's
-            // 48 MB heap and end it. Without the cache a connection costs about 4 KB; beyond the limit, new ones
-            // wait in the system's accept queue until one closes.
-            javalin.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
-            javalin.jetty.modifyServer(server -> server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, server)));
+            javalin.jetty.threadPool = ServerThreads.pool("app", MAX_THREADS);
+            // The same connection limits as the ambassador's listeners: cheap connections, a bounded number of them,
+            // and none held by a caller that takes too long over a request's head.
+            ServerConnections.limit(javalin.jetty);
             javalin.events.serverStopped(ambassador::close);
             javalin.routes.get("/images/latest", ctx -> relay(ctx, ambassador, "/images/latest", compressFrom));
             javalin.routes.get("/breeds", ctx -> relay(ctx, ambassador, "/v1/breeds", compressFrom));
@@ -40,24 +38,6 @@ public final class CatApp {
                     "not_found", "no route for " + ctx.method() + " " + ctx.path()
                             + "; try GET /images/latest, GET /breeds or GET /health")));
         });
-    }
-
-    /**
-     * A bounded pool: the app's work is short and blocking on localhost, so a few dozen threads serve two cores as
-     * well as hundreds, with less switching and memory. Idle threads above four end after 20 s, all of them.
-     */
-    private static QueuedThreadPool threadPool() {
-        var pool = new QueuedThreadPool(32, 4, 20_000);
-        pool.setName("app");
-        pool.setMaxEvictCount(32);
-        return pool;
-    }
-
-    /** A request id only has to be unique: UUID.randomUUID() would make every request queue for one SecureRandom. */
-    private static String newRequestId() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        return new UUID(random.nextLong() & ~0xf000L | 0x4000L,
-                random.nextLong() & 0x3fffffffffffffffL | 0x8000000000000000L).toString();
     }
 
     /**
@@ -74,8 +54,10 @@ public final class CatApp {
             String value = ctx.header(name);
             if (value != null) headers.put(name, value);
         }
-        headers.computeIfAbsent("X-Request-Id", any -> newRequestId());
-        ctx.header("X-Request-Id", headers.get("X-Request-Id"));
+        // Checked as the ambassador checks it, so both logs carry the same id: a caller's odd one is replaced here.
+        String requestId = RequestIds.keepOrNew(headers.get(RequestIds.HEADER));
+        headers.put(RequestIds.HEADER, requestId);
+        ctx.header(RequestIds.HEADER, requestId);
         AmbassadorClient.Answer answer = ambassador.get(path, headers);
         answer.headers().forEach(ctx::header);
         ctx.status(answer.status()).contentType("application/json");

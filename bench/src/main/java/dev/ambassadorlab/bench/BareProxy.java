@@ -2,9 +2,9 @@ package dev.ambassadorlab.bench;
 
 import dev.ambassadorlab.ambassador.AmbassadorConfig;
 import dev.ambassadorlab.ambassador.NoCompression;
-import dev.ambassadorlab.ambassador.ServerConnections;
-import dev.ambassadorlab.ambassador.ServerThreads;
 import dev.ambassadorlab.ambassador.upstream.UpstreamClients;
+import dev.ambassadorlab.edge.ServerConnections;
+import dev.ambassadorlab.edge.ServerThreads;
 import io.javalin.Javalin;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;

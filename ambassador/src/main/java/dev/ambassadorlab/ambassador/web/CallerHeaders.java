@@ -2,22 +2,19 @@ package dev.ambassadorlab.ambassador.web;
 
 import dev.ambassadorlab.ambassador.AmbassadorException;
 import dev.ambassadorlab.ambassador.ErrorCode;
+import dev.ambassadorlab.edge.RequestIds;
 import io.javalin.http.Context;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /** The request headers a caller can use to steer the ambassador, read and checked in one place. */
 public final class CallerHeaders {
-    public static final String REQUEST_ID = "X-Request-Id";
+    public static final String REQUEST_ID = RequestIds.HEADER;
     /** Lowers the retry count for one request (never above RETRY_MAX_RETRIES). */
     public static final String MAX_RETRIES = "X-Ambassador-Max-Retries";
     public static final String STALE = "X-Ambassador-Stale";
-    /** Ids are echoed into logs and headers, so only a plain token is kept; anything else is replaced. */
-    private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     /** Headers some frameworks read to change a request's method; Javalin's ctx.method() honours the first. */
     private static final List<String> METHOD_OVERRIDES = List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override");
     /** What an HTTP/1.1 header value may hold: visible ASCII, spaces and tabs. */
@@ -26,21 +23,9 @@ public final class CallerHeaders {
     private CallerHeaders() {
     }
 
-    /** The caller's X-Request-Id when it is a plain token, else a new random (version 4) UUID. */
+    /** The caller's X-Request-Id when it is a plain token, else a new one ({@link RequestIds}). */
     public static String requestId(Context ctx) {
-        String given = ctx.header(REQUEST_ID);
-        return given != null && SAFE_REQUEST_ID.matcher(given).matches() ? given : newRequestId();
-    }
-
-    /**
-     * A request id only has to be unique, not unguessable: UUID.randomUUID() draws from a SecureRandom that every
-     * request thread would queue for.
-     */
-    static String newRequestId() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        long high = random.nextLong() & ~0xf000L | 0x4000L;                  // version 4
-        long low = random.nextLong() & 0x3fffffffffffffffL | 0x8000000000000000L; // IETF variant
-        return new UUID(high, low).toString();
+        return RequestIds.keepOrNew(ctx.header(REQUEST_ID));
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.ambassadorlab.ambassador;
+package dev.ambassadorlab.edge;
 
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
