@@ -17,9 +17,9 @@ import dev.ambassadorlab.ambassador.upstream.FailureTranslator;
 import dev.ambassadorlab.ambassador.upstream.ResilientUpstream;
 import dev.ambassadorlab.ambassador.upstream.SelfCallGuard;
 import dev.ambassadorlab.ambassador.upstream.UpstreamClients;
-import dev.ambassadorlab.ambassador.upstream.UpstreamRequest;
 import dev.ambassadorlab.ambassador.upstream.UpstreamResponse;
 import dev.ambassadorlab.ambassador.web.BatchedStdout;
+import dev.ambassadorlab.ambassador.web.BodyMemory;
 import dev.ambassadorlab.ambassador.web.CallerHeaders;
 import dev.ambassadorlab.ambassador.web.DirectBody;
 import dev.ambassadorlab.ambassador.web.ErrorResponses;
@@ -95,6 +95,7 @@ public final class AmbassadorApp {
         var bulkhead = new UpstreamBulkhead(config.bulkheadMaxConcurrent(), config.bulkheadMaxWait(), metrics);
         var passthrough = new PassthroughRoute(upstream, config.catApiUrl(), config.apiKey(), config.answerMaxBytes());
         var requestLog = new RequestLog(metrics, accessLog, config.apiKey());
+        var bodyMemory = new BodyMemory(config.bodyMemoryMaxBytes());
         var errors = new ErrorResponses(config.apiKey());
 
         Javalin proxy = Javalin.create(javalin -> {
@@ -110,23 +111,29 @@ public final class AmbassadorApp {
                 ctx.header(CallerHeaders.REQUEST_ID, requestId);
             });
             javalin.routes.get("/images/latest", ctx -> {
-                RequestContext caller = begin(ctx, config, requestLog);
-                ImageResult image = bulkhead.run(
-                        () -> fallback.fetch(() -> images.fetchLatest(caller), caller.acceptsStale()));
-                if (image.stale()) {
-                    caller.markServedStale();
-                    ctx.header(CallerHeaders.STALE, "true");
+                RequestContext caller = begin(ctx, config, requestLog, bodyMemory);
+                try {
+                    ImageResult image = bulkhead.run(
+                            () -> fallback.fetch(() -> images.fetchLatest(caller), caller.acceptsStale()));
+                    if (image.stale()) {
+                        caller.markServedStale();
+                        ctx.header(CallerHeaders.STALE, "true");
+                    }
+                    DirectBody.sendJson(ctx, image);
+                } finally {
+                    caller.releaseAllBodyBytes();
                 }
-                DirectBody.sendJson(ctx, image);
             });
             for (HandlerType method : PASSTHROUGH_METHODS) {
                 javalin.routes.addHttpHandler(method, "/v1/*", ctx -> {
-                    RequestContext caller = begin(ctx, config, requestLog);
-                    // The caller's request is checked and its body read before a bulkhead permit is taken.
-                    UpstreamRequest request = passthrough.prepare(ctx, caller);
-                    UpstreamResponse answer = bulkhead.run(() -> passthrough.forward(request, caller));
-                    // Written after the permit is back: a caller slow to read holds no permit.
-                    passthrough.relay(ctx, answer);
+                    RequestContext caller = begin(ctx, config, requestLog, bodyMemory);
+                    try {
+                        UpstreamResponse answer = passthrough.forward(ctx, caller, bulkhead);
+                        // Written after the permit is back: a caller slow to read holds no permit, only its answer.
+                        passthrough.relay(ctx, answer);
+                    } finally {
+                        caller.releaseAllBodyBytes();
+                    }
                 });
             }
             errorsAsJson(javalin, errors, "the ambassador serves GET /images/latest and /v1/... here; /metrics and /health/* "
@@ -153,9 +160,10 @@ public final class AmbassadorApp {
         javalin.routes.exception(EndpointNotFound.class, (notFound, ctx) -> ErrorResponses.notFound(ctx, routes));
     }
 
-    private static RequestContext begin(Context ctx, AmbassadorConfig config, RequestLog requestLog) {
+    private static RequestContext begin(Context ctx, AmbassadorConfig config, RequestLog requestLog,
+                                        BodyMemory bodyMemory) {
         requestLog.started(ctx);
-        return RequestContext.begin(ctx, config.requestDeadline(), config.maxRetries());
+        return RequestContext.begin(ctx, config.requestDeadline(), config.maxRetries(), bodyMemory);
     }
 
     /** Liveness: the process serves HTTP. It never depends on the upstream, or an outage would restart the pod. */

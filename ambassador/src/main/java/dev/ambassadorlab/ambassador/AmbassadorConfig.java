@@ -28,6 +28,7 @@ public record AmbassadorConfig(
         List<Origin> imageOrigins,
         long imageMaxBytes,
         long answerMaxBytes,
+        long bodyMemoryMaxBytes,
         Duration connectTimeout,
         Duration attemptTimeout,
         Duration requestDeadline,
@@ -64,6 +65,8 @@ public record AmbassadorConfig(
                 imageOrigins(env, catApiUrl),
                 env.longNumber("IMAGE_MAX_BYTES", 5L * 1024 * 1024, 1024, 100L * 1024 * 1024),
                 env.longNumber("ANSWER_MAX_BYTES", 1024 * 1024, 1024, 16L * 1024 * 1024),
+                // A quarter of the 64 MB heap (jvm.options): what callers' bodies and answers may hold together.
+                env.longNumber("BODY_MEMORY_MAX_BYTES", 16L * 1024 * 1024, 64 * 1024, 1024L * 1024 * 1024),
                 env.millis("CONNECT_TIMEOUT_MS", 1_000, 10, 60_000),
                 env.millis("ATTEMPT_TIMEOUT_MS", 2_000, 10, 120_000),
                 env.millis("REQUEST_DEADLINE_MS", 6_000, 10, 300_000),
@@ -87,6 +90,11 @@ public record AmbassadorConfig(
         if (config.attemptTimeout.compareTo(config.requestDeadline) > 0) {
             env.problem("ATTEMPT_TIMEOUT_MS (" + config.attemptTimeout.toMillis() + ") is longer than REQUEST_DEADLINE_MS ("
                     + config.requestDeadline.toMillis() + "): one attempt must fit inside the overall deadline");
+        }
+        if (config.bodyMemoryMaxBytes < 2 * config.answerMaxBytes) {
+            env.problem("BODY_MEMORY_MAX_BYTES (" + config.bodyMemoryMaxBytes + ") is less than twice ANSWER_MAX_BYTES ("
+                    + config.answerMaxBytes + "): a request of the largest size and its answer must fit in it together; "
+                    + "raise BODY_MEMORY_MAX_BYTES or lower ANSWER_MAX_BYTES");
         }
         if (config.serverMaxThreads < config.bulkheadMaxConcurrent) {
             env.problem("SERVER_MAX_THREADS (" + config.serverMaxThreads + ") is lower than BULKHEAD_MAX_CONCURRENT ("

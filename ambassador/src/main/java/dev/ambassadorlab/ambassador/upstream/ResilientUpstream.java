@@ -109,7 +109,7 @@ public final class ResilientUpstream {
         // Covers the whole attempt, the body included; when it fires OkHttp cancels the call and closes its socket.
         call.timeout().timeout(limit.toNanos(), TimeUnit.NANOSECONDS);
         try {
-            UpstreamResponse response = clients.read(call, request);
+            UpstreamResponse response = clients.read(call, request, caller::holdBodyBytes);
             metrics.attempted(request.upstream(), AttemptOutcome.ofStatus(response.status()).label());
             return response;
         } catch (IOException failure) {

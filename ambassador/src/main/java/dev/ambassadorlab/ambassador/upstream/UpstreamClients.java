@@ -21,7 +21,7 @@ import java.net.ProtocolException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.Set;
-import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * The one OkHttp client for every upstream. OkHttp's own retry on connection failure is off, redirects are not
@@ -84,8 +84,11 @@ public final class UpstreamClients {
      * Executes the call and reads the whole body within the request's size cap: into memory, or for a download into
      * a fresh sink (an error answer to a download is not read at all). An I/O failure after the headers arrived means
      * the answer was cut short: it is reported as a {@link TruncatedBodyException}.
+     *
+     * @param memory takes the bytes of an answer read into memory before they are read, from the ambassador's memory
+     *               for bodies; it throws when there is no more to lend
      */
-    public UpstreamResponse read(Call call, UpstreamRequest request) throws IOException {
+    public UpstreamResponse read(Call call, UpstreamRequest request, LongConsumer memory) throws IOException {
         long cap = request.maxResponseBytes();
         try (Response response = execute(call)) {
             if (response.code() < 200 || response.code() > 599) {
@@ -104,7 +107,7 @@ public final class UpstreamClients {
             if (request.download() != null) return download(call, response, cap, declared,
                     request.download().apply(declared >= 0 ? declared : cap));
             Buffer buffer = new Buffer();
-            readWithin(call, body.source(), buffer, hasBody ? cap : -1, declared, chunk -> { });
+            readWithin(call, body.source(), buffer, hasBody ? cap : -1, declared, (filled, bytes) -> memory.accept(bytes));
             return new UpstreamResponse(response.code(), response.headers(), buffer.readByteArray());
         }
     }
@@ -133,7 +136,7 @@ public final class UpstreamClients {
         try {
             Buffer head = new Buffer();
             Buffer chunk = new Buffer();
-            long size = readWithin(call, response.body().source(), chunk, cap, declared, arrived -> {
+            long size = readWithin(call, response.body().source(), chunk, cap, declared, (arrived, bytes) -> {
                 if (head.size() < HEAD_BYTES) arrived.copyTo(head, 0, Math.min(HEAD_BYTES - head.size(), arrived.size()));
                 sink.write(arrived);
             });
@@ -145,12 +148,18 @@ public final class UpstreamClients {
         }
     }
 
+    /** What is done with each read: {@code into} holds what has come and is still there, {@code bytes} is new. */
+    @FunctionalInterface
+    private interface Arrival {
+        void accept(Buffer into, long bytes);
+    }
+
     /**
-     * Reads the source to its end, 64 KB at a time, handing each chunk on; refuses more than {@code cap} bytes (no
+     * Reads the source to its end, 64 KB at a time, handing each read on; refuses more than {@code cap} bytes (no
      * cap when negative: a HEAD answer has no body). Returns how many bytes there were.
      */
     private static long readWithin(Call call, BufferedSource source, Buffer chunk, long cap, long declared,
-                                   Consumer<Buffer> onChunk) throws IOException {
+                                   Arrival onChunk) throws IOException {
         if (cap < 0) return 0;
         long total = 0;
         while (true) {
@@ -165,7 +174,7 @@ public final class UpstreamClients {
             if (read == -1) return total;
             total += read;
             if (total > cap) throw new BodyTooLargeException("the answer is larger than the cap of " + cap + " bytes");
-            onChunk.accept(chunk);
+            onChunk.accept(chunk, read);
         }
     }
 }

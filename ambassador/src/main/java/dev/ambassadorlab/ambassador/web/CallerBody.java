@@ -4,6 +4,8 @@ import dev.ambassadorlab.ambassador.AmbassadorException;
 import dev.ambassadorlab.ambassador.ErrorCode;
 import io.javalin.http.Context;
 
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -25,10 +27,15 @@ final class CallerBody {
     });
 
     private static final byte[] NO_BODY = new byte[0];
+    private static final int CHUNK_BYTES = 16 * 1024;
 
     private CallerBody() {
     }
 
+    /**
+     * The body, read whole, its bytes held in the request's share of the ambassador's body memory (a 503 when there
+     * is none left): a declared length at once, a chunked body as it comes.
+     */
     static byte[] read(Context ctx, long cap, RequestContext caller) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > cap) throw tooLarge(cap);
@@ -37,9 +44,7 @@ final class CallerBody {
         var reading = new Reading(Thread.currentThread());
         var deadline = DEADLINES.schedule(reading::interruptUnlessDone, caller.remaining().toNanos(), TimeUnit.NANOSECONDS);
         try (InputStream in = ctx.req().getInputStream()) {
-            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cap + 1));
-            if (body.length > cap) throw tooLarge(cap);
-            return body;
+            return declared > 0 ? readDeclared(in, (int) declared, caller) : readChunked(in, cap, caller);
         } catch (InterruptedIOException tooSlow) {
             throw new AmbassadorException(ErrorCode.REQUEST_TIMEOUT, "the request body did not arrive within the "
                     + "deadline (" + caller.elapsed().toMillis() + " ms); send it faster or in one piece");
@@ -50,6 +55,25 @@ final class CallerBody {
             deadline.cancel(false);
             reading.finish();
         }
+    }
+
+    private static byte[] readDeclared(InputStream in, int length, RequestContext caller) throws IOException {
+        caller.holdBodyBytes(length);
+        byte[] body = new byte[length];
+        int read = in.readNBytes(body, 0, length);
+        if (read < length) throw new EOFException("the body ended after " + read + " of " + length + " bytes");
+        return body;
+    }
+
+    private static byte[] readChunked(InputStream in, long cap, RequestContext caller) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        byte[] chunk = new byte[CHUNK_BYTES];
+        for (int read = in.read(chunk); read != -1; read = in.read(chunk)) {
+            if (body.size() + read > cap) throw tooLarge(cap);
+            caller.holdBodyBytes(read);
+            body.write(chunk, 0, read);
+        }
+        return body.toByteArray();
     }
 
     private static AmbassadorException tooLarge(long cap) {

@@ -2,6 +2,7 @@ package dev.ambassadorlab.ambassador.web;
 
 import dev.ambassadorlab.ambassador.AmbassadorException;
 import dev.ambassadorlab.ambassador.ErrorCode;
+import dev.ambassadorlab.ambassador.resilience.UpstreamBulkhead;
 import dev.ambassadorlab.ambassador.security.ApiKey;
 import dev.ambassadorlab.ambassador.security.Origin;
 import dev.ambassadorlab.ambassador.upstream.ResilientUpstream;
@@ -54,8 +55,22 @@ public final class PassthroughRoute {
                 ? catApi.encodedPath().substring(0, catApi.encodedPath().length() - 1) : catApi.encodedPath();
     }
 
+    /**
+     * Checks the caller's request and reads its body, then sends it under the policies, the bulkhead's included; the
+     * body's memory is given back as soon as the upstream's answer is in. {@link #relay} writes that answer.
+     */
+    public UpstreamResponse forward(Context ctx, RequestContext caller, UpstreamBulkhead bulkhead) {
+        // Checked, and the body read, before a bulkhead permit is taken: a slow caller holds no permit.
+        UpstreamRequest request = prepare(ctx, caller);
+        try {
+            return bulkhead.run(() -> upstream.call(request, caller));
+        } finally {
+            caller.releaseBodyBytes(request.body() == null ? 0 : request.body().length);
+        }
+    }
+
     /** Checks the caller's request and reads its body (capped, within the deadline); nothing is sent yet. */
-    public UpstreamRequest prepare(Context ctx, RequestContext caller) {
+    private UpstreamRequest prepare(Context ctx, RequestContext caller) {
         HttpUrl url = upstreamUrl(ctx);
         Headers.Builder headers = new Headers.Builder();
         for (String name : REQUEST_HEADERS) {
@@ -71,11 +86,6 @@ public final class PassthroughRoute {
         // The method of the request line: ctx.method() would honour X-HTTP-Method-Override (refused before this).
         return new UpstreamRequest(UpstreamCall.PASSTHROUGH, ctx.req().getMethod(), url, catApiUpstream, headers.build(),
                 body.length == 0 ? null : body, ctx.contentType(), maxBytes, null);
-    }
-
-    /** Sends the prepared request under the policies; {@link #relay} writes the answer once the permit is back. */
-    public UpstreamResponse forward(UpstreamRequest request, RequestContext caller) {
-        return upstream.call(request, caller);
     }
 
     /**

@@ -1,14 +1,17 @@
 package dev.ambassadorlab.ambassador.web;
 
 import dev.ambassadorlab.ambassador.AmbassadorException;
+import dev.ambassadorlab.ambassador.ErrorCode;
 import io.javalin.http.Context;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the ambassador knows about one caller's request while serving it: its id, when its deadline passes, how many
- * retries the caller allows, whether it accepts a stale answer, and counters for the log line.
+ * retries the caller allows, whether it accepts a stale answer, the body memory it holds, and counters for the log
+ * line.
  */
 public final class RequestContext {
     private final String requestId;
@@ -19,11 +22,15 @@ public final class RequestContext {
     private final AtomicInteger calls = new AtomicInteger();
     private final AtomicInteger attempts = new AtomicInteger();
     private final AtomicInteger callAttempts = new AtomicInteger();
+    private final BodyMemory memory;
+    private final AtomicLong heldBodyBytes = new AtomicLong();
     private volatile boolean servedStale;
     private volatile String detail;
 
-    public RequestContext(String requestId, Duration deadline, int retriesWanted, boolean acceptsStale) {
+    public RequestContext(String requestId, Duration deadline, int retriesWanted, boolean acceptsStale,
+                          BodyMemory memory) {
         this.requestId = requestId;
+        this.memory = memory;
         this.startNanos = System.nanoTime();
         this.deadlineNanos = startNanos + deadline.toNanos();
         this.retriesWanted = retriesWanted;
@@ -34,18 +41,49 @@ public final class RequestContext {
      * Starts the context for a proxied request and attaches it to Javalin's context, so the request log finds it even
      * when the caller's headers are refused (that request is still counted, as a client error).
      */
-    public static RequestContext begin(Context ctx, Duration deadline, int maxRetries) {
+    public static RequestContext begin(Context ctx, Duration deadline, int maxRetries, BodyMemory memory) {
         String requestId = ctx.attribute(CallerHeaders.REQUEST_ID);
         try {
             CallerHeaders.refuseMethodOverride(ctx);
             var request = new RequestContext(requestId, deadline, CallerHeaders.retriesWanted(ctx, maxRetries),
-                    CallerHeaders.acceptsStale(ctx));
+                    CallerHeaders.acceptsStale(ctx), memory);
             ctx.attribute(RequestLog.CONTEXT_KEY, request);
             return request;
         } catch (AmbassadorException refused) {
-            ctx.attribute(RequestLog.CONTEXT_KEY, new RequestContext(requestId, deadline, 0, false));
+            ctx.attribute(RequestLog.CONTEXT_KEY, new RequestContext(requestId, deadline, 0, false, memory));
             throw refused;
         }
+    }
+
+    /**
+     * Holds that many more bytes of a body in memory for this request, borrowed from the ambassador's
+     * {@link BodyMemory}; a 503 {@code overloaded} when there is not that much left to lend.
+     */
+    public void holdBodyBytes(long bytes) {
+        if (bytes <= 0) return;
+        if (!memory.tryLend(bytes)) {
+            throw new AmbassadorException(ErrorCode.OVERLOADED, "the ambassador already holds as many request and "
+                    + "answer bodies as its memory for them allows (BODY_MEMORY_MAX_BYTES); try again shortly",
+                    Duration.ofSeconds(1), "BODY_MEMORY_MAX_BYTES=" + memory.capacity() + ": " + memory.lent()
+                    + " bytes lent, " + bytes + " more asked for");
+        }
+        heldBodyBytes.addAndGet(bytes);
+    }
+
+    /** Gives back up to that many bytes of what this request holds: a body it no longer needs. */
+    public void releaseBodyBytes(long bytes) {
+        long released = Math.min(bytes, heldBodyBytes.getAndUpdate(held -> held - Math.min(bytes, held)));
+        if (released > 0) memory.giveBack(released);
+    }
+
+    /** Gives back everything this request holds: it is over. */
+    public void releaseAllBodyBytes() {
+        releaseBodyBytes(Long.MAX_VALUE);
+    }
+
+    /** Bytes of bodies this request holds now. */
+    public long heldBodyBytes() {
+        return heldBodyBytes.get();
     }
 
     public String requestId() {
