@@ -6,7 +6,6 @@ import dev.ambassadorlab.ambassador.security.Origin;
 import okhttp3.HttpUrl;
 
 import java.net.InetAddress;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +21,7 @@ public record AmbassadorConfig(
         InetAddress bindAddress,
         int adminPort,
         InetAddress adminBindAddress,
-        URI catApiUrl,
+        HttpUrl catApiUrl,
         ApiKey apiKey,
         Path imagesDir,
         List<Origin> imageOrigins,
@@ -51,7 +50,7 @@ public record AmbassadorConfig(
 
     public static AmbassadorConfig fromEnv(Map<String, String> environment) {
         EnvReader env = new EnvReader(environment);
-        URI catApiUrl = env.httpUrl("CAT_API_URL", "https://api.thecatapi.com");
+        HttpUrl catApiUrl = catApiUrl(env);
         var config = new AmbassadorConfig(
                 env.wholeNumber("AMBASSADOR_PORT", 5001, 0, 65535),
                 // The proxy adds the API key to what it sends: only the pod (the app on localhost) may reach it.
@@ -110,12 +109,35 @@ public record AmbassadorConfig(
     }
 
     /**
+     * CAT_API_URL, parsed once by OkHttp, which sends every request built from it: an absolute http or https URL
+     * without user info (the value is printed and logged; a credential belongs in CAT_API_KEY), query or fragment.
+     */
+    private static HttpUrl catApiUrl(EnvReader env) {
+        HttpUrl fallback = HttpUrl.get("https://api.thecatapi.com");
+        String text = env.raw("CAT_API_URL");
+        if (text == null) return fallback;
+        HttpUrl url = HttpUrl.parse(text);
+        if (url != null && (!url.username().isEmpty() || !url.password().isEmpty())) {
+            // The password is not repeated: the problem is printed.
+            env.reject("CAT_API_URL", url.redact(), "a URL without user info: the ambassador never sends it, and a "
+                    + "credential belongs in CAT_API_KEY or CAT_API_KEY_FILE", fallback.toString());
+            return fallback;
+        }
+        if (url == null || url.query() != null || url.fragment() != null) {
+            env.reject("CAT_API_URL", text, "an absolute http:// or https:// URL without query or fragment, such as "
+                    + fallback, fallback.toString());
+            return fallback;
+        }
+        return url;
+    }
+
+    /**
      * Where images may be downloaded from: the origin of CAT_API_URL always, then each IMAGE_HOSTS entry (an origin,
      * or a bare host meaning https on 443).
      */
-    private static List<Origin> imageOrigins(EnvReader env, URI catApiUrl) {
+    private static List<Origin> imageOrigins(EnvReader env, HttpUrl catApiUrl) {
         List<Origin> origins = new ArrayList<>();
-        origins.add(Origin.of(HttpUrl.get(catApiUrl)));
+        origins.add(Origin.of(catApiUrl));
         List<String> entries = env.list("IMAGE_HOSTS", List.of(CAT_API_CDN_HOST));
         if (entries.isEmpty()) {
             env.problem("IMAGE_HOSTS is empty: list at least one origin images may be downloaded from, such as https://"

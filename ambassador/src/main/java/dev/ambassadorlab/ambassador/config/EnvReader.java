@@ -1,8 +1,6 @@
 package dev.ambassadorlab.ambassador.config;
 
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -94,30 +92,6 @@ public final class EnvReader {
         }
         reject(name, text, "an IP address such as 127.0.0.1 (this host only) or 0.0.0.0 (every interface)", fallback);
         return InetAddress.getLoopbackAddress();
-    }
-
-    /** An absolute http or https URL without user info, query or fragment; a trailing slash is dropped. */
-    public URI httpUrl(String name, String fallback) {
-        String value = raw(name);
-        String text = value == null ? fallback : value;
-        try {
-            URI uri = new URI(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (uri.getRawUserInfo() != null) {
-                // The value would be printed and logged; the password in it is not repeated here.
-                reject(name, text.replace(uri.getRawUserInfo() + "@", "***@"), "a URL without user info: the "
-                        + "ambassador never sends it, and a credential belongs in CAT_API_KEY or CAT_API_KEY_FILE", fallback);
-                return URI.create(fallback);
-            }
-            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
-                    && uri.getRawQuery() == null && uri.getRawFragment() == null) {
-                return uri;
-            }
-        } catch (URISyntaxException malformed) {
-            // reported below
-        }
-        reject(name, text, "an absolute http:// or https:// URL such as " + fallback, fallback);
-        return URI.create(fallback);
     }
 
     public Path path(String name, String fallback) {

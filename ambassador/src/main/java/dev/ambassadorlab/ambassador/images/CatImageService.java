@@ -14,7 +14,6 @@ import dev.ambassadorlab.ambassador.upstream.UpstreamResponse;
 import dev.ambassadorlab.ambassador.web.RequestContext;
 import okhttp3.HttpUrl;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -36,10 +35,10 @@ public final class CatImageService {
     private final long imageMaxBytes;
     private final AmbassadorMetrics metrics;
 
-    public CatImageService(ResilientUpstream upstream, URI catApiUrl, ImageHostAllowlist allowlist, ApiKey key,
+    public CatImageService(ResilientUpstream upstream, HttpUrl catApiUrl, ImageHostAllowlist allowlist, ApiKey key,
                            ImageStore store, long imageMaxBytes, AmbassadorMetrics metrics) {
         this.upstream = upstream;
-        this.searchUrl = HttpUrl.get(catApiUrl).newBuilder().addPathSegments("v1/images/search").build();
+        this.searchUrl = catApiUrl.newBuilder().addPathSegments("v1/images/search").build();
         this.catApiUpstream = Origin.of(searchUrl).label();
         this.allowlist = allowlist;
         this.key = key;

@@ -22,27 +22,39 @@ public record Origin(String scheme, String host, int port) {
         if (port < 1 || port > 65535) throw new IllegalArgumentException("the port must be 1 to 65535, not " + port);
     }
 
-    /** Reads an allowlist entry; throws with the reason in words when it is not an origin. */
+    /**
+     * Reads an allowlist entry; throws with the reason in words when it is not an origin. The entry is parsed by
+     * OkHttp, as the URLs it is compared with are, so both hosts are in the same canonical form (lower case,
+     * international names as punycode, IPv6 compressed): a text comparison of two different parsers' readings could
+     * let a URL through that the entry did not mean.
+     */
     public static Origin parse(String entry) {
-        String text = entry.trim().toLowerCase(Locale.ROOT);
+        String text = entry.trim();
         if (!text.contains("://")) text = "https://" + text;
-        String scheme = text.substring(0, text.indexOf("://"));
-        String rest = text.substring(text.indexOf("://") + 3);
-        if (rest.endsWith("/")) rest = rest.substring(0, rest.length() - 1);
-        if (rest.contains("/") || rest.contains("@") || rest.contains("?") || rest.contains("#")) {
+        int hostStart = text.indexOf("://") + 3;
+        String scheme = text.substring(0, hostStart - 3).toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("the scheme must be http or https, not \"" + scheme + "\"");
+        }
+        boolean pattern = text.startsWith("*.", hostStart);
+        HttpUrl url = HttpUrl.parse(pattern ? text.substring(0, hostStart) + text.substring(hostStart + 2) : text);
+        if (url == null && hasPortThatIsNotANumber(text.substring(hostStart))) {
+            throw new IllegalArgumentException("\"" + entry.trim() + "\" has a port that is not a number");
+        }
+        if (url == null || !url.encodedPath().equals("/") || url.query() != null || url.fragment() != null
+                || !url.username().isEmpty() || !url.password().isEmpty()) {
             throw new IllegalArgumentException("\"" + entry.trim() + "\" is not an origin: give scheme://host[:port] "
                     + "with no path, user or query");
         }
-        int colon = rest.lastIndexOf(':');
-        boolean hasPort = colon > rest.lastIndexOf(']');
-        String host = hasPort ? rest.substring(0, colon) : rest;
-        int port;
-        try {
-            port = hasPort ? Integer.parseInt(rest.substring(colon + 1)) : defaultPort(scheme);
-        } catch (NumberFormatException notANumber) {
-            throw new IllegalArgumentException("\"" + entry.trim() + "\" has a port that is not a number");
-        }
-        return new Origin(scheme, host, port);
+        Origin origin = of(url);
+        return pattern ? new Origin(origin.scheme, "*." + origin.host, origin.port) : origin;
+    }
+
+    /** For the refusal's words: "host:http" rather than "host:8080" (a colon inside an IPv6 literal's brackets aside). */
+    private static boolean hasPortThatIsNotANumber(String authority) {
+        String hostAndPort = authority.endsWith("/") ? authority.substring(0, authority.length() - 1) : authority;
+        int colon = hostAndPort.lastIndexOf(':');
+        return colon > hostAndPort.lastIndexOf(']') && !hostAndPort.substring(colon + 1).matches("[0-9]+");
     }
 
     /** The origin of a URL. */

@@ -38,7 +38,7 @@ public final class UpstreamClients {
 
     public UpstreamClients(AmbassadorConfig config, SelfCallGuard selfCallGuard) {
         this.client = baseBuilder(config)
-                .addInterceptor(new ApiKeyInjector(config.apiKey(), HttpUrl.get(config.catApiUrl())))
+                .addInterceptor(new ApiKeyInjector(config.apiKey(), config.catApiUrl()))
                 .addNetworkInterceptor(selfCallGuard)
                 .addNetworkInterceptor(new OneSendPerAttempt())
                 .build();

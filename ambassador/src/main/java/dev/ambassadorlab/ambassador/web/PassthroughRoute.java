@@ -14,7 +14,6 @@ import okhttp3.Headers;
 import okhttp3.HttpUrl;
 
 import java.io.IOException;
-import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,9 +44,9 @@ public final class PassthroughRoute {
      */
     private final Map<String, HttpUrl> recentUrls = new ConcurrentHashMap<>();
 
-    public PassthroughRoute(ResilientUpstream upstream, URI catApiUrl, ApiKey key, long maxBytes) {
+    public PassthroughRoute(ResilientUpstream upstream, HttpUrl catApiUrl, ApiKey key, long maxBytes) {
         this.upstream = upstream;
-        this.catApi = HttpUrl.get(catApiUrl);
+        this.catApi = catApiUrl;
         this.catApiUpstream = Origin.of(catApi).label();
         this.relayedHeaders = new RelayedHeaders(key);
         this.maxBytes = maxBytes;

@@ -20,7 +20,7 @@ class AmbassadorConfigTest {
 
         assertThat(config.port()).isEqualTo(5001);
         assertThat(config.adminPort()).isEqualTo(9901);
-        assertThat(config.catApiUrl()).hasToString("https://api.thecatapi.com");
+        assertThat(config.catApiUrl()).hasToString("https://api.thecatapi.com/");
         assertThat(config.imageOrigins()).extracting(Origin::toString)
                 .containsExactly("https://api.thecatapi.com:443", "https://cdn2.thecatapi.com:443");
         assertThat(config.imagesDir()).isEqualTo(Path.of("images").toAbsolutePath());
@@ -37,7 +37,7 @@ class AmbassadorConfigTest {
                 "FALLBACK_ENABLED", "no", "BULKHEAD_MAX_CONCURRENT", "3"));
 
         assertThat(config.port()).isEqualTo(7001);
-        assertThat(config.catApiUrl()).hasToString("http://mock:8080");
+        assertThat(config.catApiUrl()).hasToString("http://mock:8080/");
         assertThat(config.imageOrigins()).extracting(Origin::toString)
                 .containsExactly("http://mock:8080", "https://mock:443", "http://cdn.example.org:81");
         assertThat(config.maxRetries()).isEqualTo(4);

@@ -67,6 +67,40 @@ class ImageHostAllowlistTest {
         refused("http://mock:70000/a.jpg").isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * The URL checked is the URL fetched: OkHttp parses it once and the check reads that parse. Each of these texts
+     * reads as another host, or without user info, to some other parser.
+     */
+    @Test
+    void whatIsCheckedIsWhatOkHttpWillFetch() {
+        assertThat(allowlist.check("https://cdn2.thecatapi.com\\@evil.io/a.jpg").host())
+                .as("a backslash, which OkHttp reads as a slash: the host fetched is the allowed one")
+                .isEqualTo("cdn2.thecatapi.com");
+        assertThat(allowlist.check(" https://cdn2.thecatapi.com/a.jpg ").host()).as("blanks around it, trimmed")
+                .isEqualTo("cdn2.thecatapi.com");
+        refused("https://evil.io#@cdn2.thecatapi.com/a.jpg").hasMessageContaining("evil.io");
+        refused("https://evil.io?@cdn2.thecatapi.com/a.jpg").hasMessageContaining("evil.io");
+        refused("https://cdn2.thecatapi.com:443@evil.io/a.jpg").hasMessageContaining("user info");
+        refused("https://:@evil.io/a.jpg").hasMessageContaining("evil.io");
+        refused("https://cdn2%2ethecatapi.com.evil.io/a.jpg").hasMessageContaining("cdn2.thecatapi.com.evil.io");
+        refused("https://cdn2.thecatapi.com%2e.evil.io/a.jpg").hasMessageContaining("not a valid URL");
+        refused("https://cdn2\u3002thecatapi\u3002com.evil.io/a.jpg").hasMessageContaining("not in IMAGE_HOSTS");
+        refused("HTTP://169.254.169.254/").hasMessageContaining("169.254.169.254:80");
+    }
+
+    @Test
+    void entriesAndUrlsAreComparedInOneCanonicalForm() {
+        var canonical = new ImageHostAllowlist(List.of(Origin.parse("https://B\u00fccher.Example"),
+                Origin.parse("http://[0:0:0:0:0:0:0:1]:8080")));
+
+        assertThat(canonical.check("https://xn--bcher-kva.example/a.png").host())
+                .as("the punycode of an international entry").isEqualTo("xn--bcher-kva.example");
+        assertThat(canonical.check("https://b\u00fccher.example/a.png").host())
+                .as("the same name in Unicode").isEqualTo("xn--bcher-kva.example");
+        assertThat(canonical.check("http://[::1]:8080/a.png").port()).as("an IPv6 entry, compressed").isEqualTo(8080);
+        assertThatThrownBy(() -> canonical.check("http://[::2]:8080/a.png")).isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void subdomainsOfAPatternShareOneAllowedOrigin() {
         HttpUrl a = allowlist.check("https://a.example.org/1.jpg");
