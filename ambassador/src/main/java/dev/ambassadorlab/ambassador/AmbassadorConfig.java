@@ -5,7 +5,10 @@ import dev.ambassadorlab.ambassador.security.ApiKey;
 import dev.ambassadorlab.ambassador.security.Origin;
 import okhttp3.HttpUrl;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,7 +62,7 @@ public record AmbassadorConfig(
                 // Metrics and health carry no key: Prometheus and the kubelet reach them from outside the pod.
                 env.ipAddress("ADMIN_BIND", "0.0.0.0"),
                 catApiUrl,
-                ApiKey.fromEnv(env),
+                apiKey(env),
                 env.path("IMAGES_DIR", "images"),
                 imageOrigins(env, catApiUrl),
                 env.longNumber("IMAGE_MAX_BYTES", 5L * 1024 * 1024, 1024, 100L * 1024 * 1024),
@@ -106,6 +109,40 @@ public record AmbassadorConfig(
         }
         env.finish("ambassador");
         return config;
+    }
+
+    /**
+     * Reads {@code CAT_API_KEY}, or {@code CAT_API_KEY_FILE} for a mounted secret. Problems go to the reader without the
+     * key itself: an error message must never carry it.
+     */
+    private static ApiKey apiKey(EnvReader env) {
+        String inline = env.raw("CAT_API_KEY");
+        String file = env.raw("CAT_API_KEY_FILE");
+        if (inline != null && file != null) {
+            env.problem("CAT_API_KEY and CAT_API_KEY_FILE are both set: keep one (the file is meant for a mounted secret)");
+            return ApiKey.none();
+        }
+        String key = inline;
+        if (file != null) {
+            try {
+                key = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+            } catch (IOException | RuntimeException unreadable) {
+                env.problem("CAT_API_KEY_FILE=\"" + file + "\" cannot be read (" + unreadable.getClass().getSimpleName()
+                        + "): mount the secret at that path or unset the variable");
+                return ApiKey.none();
+            }
+            if (key.isEmpty()) {
+                env.problem("CAT_API_KEY_FILE=\"" + file + "\" is empty: put the key in the file or unset the variable");
+                return ApiKey.none();
+            }
+        }
+        if (key == null) return ApiKey.none();
+        if (!key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            env.problem((file == null ? "CAT_API_KEY" : "CAT_API_KEY_FILE")
+                    + " holds a key with spaces, line breaks or non-ASCII characters: an HTTP header cannot carry it");
+            return ApiKey.none();
+        }
+        return ApiKey.of(key);
     }
 
     /**

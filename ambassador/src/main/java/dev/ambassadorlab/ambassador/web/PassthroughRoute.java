@@ -15,9 +15,6 @@ import okhttp3.HttpUrl;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Forwards the rest of The Cat API ({@code /v1/...}) so every call the app makes gets the same policies and the same
@@ -29,29 +26,18 @@ public final class PassthroughRoute {
     private static final List<String> REQUEST_HEADERS = List.of(
             "Accept", "Accept-Language", "Content-Type", "If-None-Match", "If-Modified-Since",
             UpstreamRequest.IDEMPOTENCY_KEY);
-    /** Encoded '/', '\' and '.' in a path: an upstream that decodes them could be led out of /v1/. */
-    private static final List<String> ENCODED_SEPARATORS = List.of("%2f", "%5c", "%2e");
-    private static final int RECENT_URLS = 512;
     private final ResilientUpstream upstream;
-    private final HttpUrl catApi;
     private final String catApiUpstream;
     private final RelayedHeaders relayedHeaders;
     private final long maxBytes;
-    private final String basePath;
-    /**
-     * URLs already built, by the caller's path and query: an app calls a handful of paths over and over, and building
-     * an HttpUrl (which re-checks and re-encodes every part) was a twentieth of the pass-through's work.
-     */
-    private final Map<String, HttpUrl> recentUrls = new ConcurrentHashMap<>();
+    private final UpstreamPaths paths;
 
     public PassthroughRoute(ResilientUpstream upstream, HttpUrl catApiUrl, ApiKey key, long maxBytes) {
         this.upstream = upstream;
-        this.catApi = catApiUrl;
-        this.catApiUpstream = Origin.of(catApi).label();
+        this.catApiUpstream = Origin.of(catApiUrl).label();
         this.relayedHeaders = new RelayedHeaders(key);
         this.maxBytes = maxBytes;
-        this.basePath = catApi.encodedPath().endsWith("/")
-                ? catApi.encodedPath().substring(0, catApi.encodedPath().length() - 1) : catApi.encodedPath();
+        this.paths = new UpstreamPaths(catApiUrl);
     }
 
     /**
@@ -70,7 +56,7 @@ public final class PassthroughRoute {
 
     /** Checks the caller's request and reads its body (capped, within the deadline); nothing is sent yet. */
     private UpstreamRequest prepare(Context ctx, RequestContext caller) {
-        HttpUrl url = upstreamUrl(ctx);
+        HttpUrl url = paths.resolve(ctx.req().getRequestURI(), ctx.queryString());
         Headers.Builder headers = new Headers.Builder();
         for (String name : REQUEST_HEADERS) {
             String value = ctx.header(name);
@@ -124,40 +110,5 @@ public final class PassthroughRoute {
         }
         // Sent now: left to the end of the request, Jetty would add a Content-Length of the 0 bytes written.
         ctx.res().flushBuffer();
-    }
-
-    /** Most paths hold no '%' at all: only those are lowered and searched. */
-    private static boolean holdsEncodedSeparator(String rawPath) {
-        if (rawPath.indexOf('%') < 0) return false;
-        String lowerPath = rawPath.toLowerCase(Locale.ROOT);
-        for (String separator : ENCODED_SEPARATORS) {
-            if (lowerPath.contains(separator)) return true;
-        }
-        return false;
-    }
-
-    private HttpUrl upstreamUrl(Context ctx) {
-        String rawPath = ctx.req().getRequestURI();
-        if (rawPath.indexOf('\\') >= 0 || holdsEncodedSeparator(rawPath)) {
-            throw new AmbassadorException(ErrorCode.BAD_PATH, "the path holds an encoded '/', '\\' or '.' (or a '\\'); "
-                    + "it is not forwarded, since the upstream might decode it into another path");
-        }
-        String query = ctx.queryString();
-        String key = query == null ? rawPath : rawPath + "?" + query;
-        HttpUrl known = recentUrls.get(key);
-        if (known != null) return known;
-        HttpUrl url = catApi.newBuilder()
-                .encodedPath(basePath + rawPath)
-                .encodedQuery(query)
-                .build();
-        // HttpUrl resolves "..": what is left must still be under /v1/ of the Cat API.
-        if (!url.encodedPath().startsWith(basePath + "/v1/")) {
-            throw new AmbassadorException(ErrorCode.BAD_PATH,
-                    "the path leaves /v1/ of The Cat API; it is not forwarded");
-        }
-        // Bounded: a caller sending ever new paths empties the map now and then, and pays for building each URL.
-        if (recentUrls.size() >= RECENT_URLS) recentUrls.clear();
-        recentUrls.put(key, url);
-        return url;
     }
 }
