@@ -34,12 +34,21 @@ final class OneSendPerAttempt implements Interceptor {
         }
         Response response = chain.proceed(chain.request());
         if (response.code() != 503) return response;
-        String seconds = stripLeadingZeros(response.header("Retry-After"));
-        if ("0".equals(seconds)) return response.newBuilder().removeHeader("Retry-After").build();
-        if (seconds != null && seconds.length() > LONGEST_WAIT.length()) {
-            return response.newBuilder().header("Retry-After", LONGEST_WAIT).build();
-        }
-        return response;
+        String given = response.header("Retry-After");
+        String readable = retryAfterForOkHttp(given);
+        if (readable == null) return given == null ? response : response.newBuilder().removeHeader("Retry-After").build();
+        return readable.equals(given) ? response : response.newBuilder().header("Retry-After", readable).build();
+    }
+
+    /**
+     * The Retry-After of a 503 as OkHttp may see it: none for a wait of zero seconds (it would resend at once), nine
+     * digits at most for a longer one (it reads the number as an int), anything else as it came.
+     */
+    static String retryAfterForOkHttp(String value) {
+        String seconds = stripLeadingZeros(value);
+        if (seconds == null) return value;
+        if (seconds.equals("0")) return null;
+        return seconds.length() > LONGEST_WAIT.length() ? LONGEST_WAIT : value;
     }
 
     private static String stripLeadingZeros(String value) {

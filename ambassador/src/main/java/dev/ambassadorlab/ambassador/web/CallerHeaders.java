@@ -52,7 +52,11 @@ public final class CallerHeaders {
 
     /** The retry count the caller wants: the configured maximum unless the caller asks for fewer. */
     public static int retriesWanted(Context ctx, int configuredMax) {
-        String value = ctx.header(MAX_RETRIES);
+        return retriesWanted(ctx.header(MAX_RETRIES), configuredMax);
+    }
+
+    /** The retry count an {@value #MAX_RETRIES} header's value asks for (null: none asked). */
+    static int retriesWanted(String value, int configuredMax) {
         if (value == null) return configuredMax;
         try {
             int wanted = Integer.parseInt(value.trim());
