@@ -29,7 +29,8 @@ public final class ImageHostAllowlist {
 
     /** Returns the URL when it may be downloaded; otherwise throws with the reason in words. */
     public HttpUrl check(String url) {
-        HttpUrl parsed = url == null ? null : HttpUrl.parse(url);
+        if (url == null) throw new IllegalArgumentException("image url is not a valid URL");
+        HttpUrl parsed = HttpUrl.parse(url);
         if (parsed == null) throw new IllegalArgumentException(whyUnreadable(url));
         if (!parsed.username().isEmpty() || !parsed.password().isEmpty()) {
             throw new IllegalArgumentException("image url carries user info; it is refused");
@@ -43,9 +44,9 @@ public final class ImageHostAllowlist {
 
     /** Why OkHttp could not read the URL as one to fetch. */
     private static String whyUnreadable(String url) {
-        Matcher scheme = url == null ? null : SCHEME.matcher(url);
-        if (scheme == null || !scheme.matches()) {
-            return url == null || url.contains(":") ? "image url is not a valid URL"
+        Matcher scheme = SCHEME.matcher(url);
+        if (!scheme.matches()) {
+            return url.contains(":") ? "image url is not a valid URL"
                     : "image url has no scheme; only http and https downloads are allowed";
         }
         String name = scheme.group(1).toLowerCase(Locale.ROOT);
@@ -56,9 +57,5 @@ public final class ImageHostAllowlist {
     /** The allowed origin a URL falls under: its upstream, whose breaker and metrics it shares. */
     public Optional<Origin> allowing(HttpUrl url) {
         return origins.stream().filter(origin -> origin.admits(url)).findFirst();
-    }
-
-    public List<Origin> origins() {
-        return origins;
     }
 }

@@ -80,7 +80,4 @@ public record Origin(String scheme, String host, int port) {
         return scheme + "://" + host + ":" + port;
     }
 
-    private static int defaultPort(String scheme) {
-        return scheme.equals("http") ? 80 : 443;
-    }
 }

@@ -70,7 +70,11 @@ public final class CallerHeaders {
 
     /** "Cache-Control: no-cache" (or no-store) means the caller wants a fresh answer or an error, never a stale one. */
     public static boolean acceptsStale(Context ctx) {
-        String cacheControl = ctx.header("Cache-Control");
+        return acceptsStale(ctx.header("Cache-Control"));
+    }
+
+    /** Whether a request with this Cache-Control (null: none) accepts a stale answer. */
+    static boolean acceptsStale(String cacheControl) {
         if (cacheControl == null) return true;
         String directives = cacheControl.toLowerCase(Locale.ROOT);
         return !directives.contains("no-cache") && !directives.contains("no-store");

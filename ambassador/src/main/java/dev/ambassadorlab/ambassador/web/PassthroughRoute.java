@@ -15,6 +15,8 @@ import okhttp3.HttpUrl;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Forwards the rest of The Cat API ({@code /v1/...}) so every call the app makes gets the same policies and the same
@@ -23,6 +25,7 @@ import java.util.List;
  * is checked, and its body read, in {@link #prepare} before any upstream work (and any bulkhead permit) starts.
  */
 public final class PassthroughRoute {
+    private static final int RECENT_URLS = 512;
     private static final List<String> REQUEST_HEADERS = List.of(
             "Accept", "Accept-Language", "Content-Type", "If-None-Match", "If-Modified-Since",
             UpstreamRequest.IDEMPOTENCY_KEY);
@@ -31,6 +34,11 @@ public final class PassthroughRoute {
     private final RelayedHeaders relayedHeaders;
     private final long maxBytes;
     private final UpstreamPaths paths;
+    /**
+     * URLs already built and checked, by the caller's path and query: an app calls a handful of paths over and over,
+     * and building an HttpUrl (which re-checks and re-encodes every part) was a twentieth of the pass-through's work.
+     */
+    private final Map<String, HttpUrl> recentUrls = new ConcurrentHashMap<>();
 
     public PassthroughRoute(ResilientUpstream upstream, HttpUrl catApiUrl, ApiKey key, long maxBytes) {
         this.upstream = upstream;
@@ -56,7 +64,7 @@ public final class PassthroughRoute {
 
     /** Checks the caller's request and reads its body (capped, within the deadline); nothing is sent yet. */
     private UpstreamRequest prepare(Context ctx, RequestContext caller) {
-        HttpUrl url = paths.resolve(ctx.req().getRequestURI(), ctx.queryString());
+        HttpUrl url = upstreamUrl(ctx.req().getRequestURI(), ctx.queryString());
         Headers.Builder headers = new Headers.Builder();
         for (String name : REQUEST_HEADERS) {
             String value = ctx.header(name);
@@ -88,6 +96,14 @@ public final class PassthroughRoute {
             return;
         }
         DirectBody.send(ctx, response.body());
+    }
+
+    /** The checked URL for this path and query, built once for each (see {@link UpstreamPaths}). */
+    private HttpUrl upstreamUrl(String rawPath, String query) {
+        String pathAndQuery = query == null ? rawPath : rawPath + "?" + query;
+        // Bounded: a caller sending ever new paths empties the map now and then, and pays for building each URL.
+        if (recentUrls.size() >= RECENT_URLS) recentUrls.clear();
+        return recentUrls.computeIfAbsent(pathAndQuery, any -> paths.resolve(rawPath, query));
     }
 
     /**

@@ -54,13 +54,11 @@ final class RelayedHeaders {
             chosen[2 * slot + 1] = value;
         }
         // A key spread over several headers shows in them all together, in the order they would be relayed.
-        if (key.isPresent()) {
-            StringBuilder all = new StringBuilder(total);
-            for (int i = 1; i < chosen.length; i += 2) {
-                if (chosen[i] != null) all.append(chosen[i]);
-            }
-            if (key.appearsIn(all.toString())) throw refused("its headers together carry the API key");
+        StringBuilder all = new StringBuilder(total);
+        for (int i = 1; i < chosen.length; i += 2) {
+            if (chosen[i] != null) all.append(chosen[i]);
         }
+        if (key.appearsIn(all.toString())) throw refused("its headers together carry the API key");
         return new Chosen(chosen);
     }
 
