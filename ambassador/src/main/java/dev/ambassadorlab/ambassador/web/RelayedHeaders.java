@@ -55,8 +55,8 @@ final class RelayedHeaders {
         }
         // A key spread over several headers shows in them all together, in the order they would be relayed.
         StringBuilder all = new StringBuilder(total);
-        for (int i = 1; i < chosen.length; i += 2) {
-            if (chosen[i] != null) all.append(chosen[i]);
+        for (int slot = 0; slot < NAMES.size(); slot++) {
+            if (chosen[2 * slot + 1] != null) all.append(chosen[2 * slot + 1]);
         }
         if (key.appearsIn(all.toString())) throw refused("its headers together carry the API key");
         return new Chosen(chosen);

@@ -5,11 +5,16 @@ import dev.ambassadorlab.ambassador.support.AmbassadorHarness;
 import dev.ambassadorlab.ambassador.support.Expect;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
+import okio.Buffer;
+import okio.BufferedSink;
+import okio.GzipSink;
+import okio.Okio;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
 import java.util.Locale;
 
 import static dev.ambassadorlab.ambassador.support.CatApiResponses.json;
@@ -130,6 +135,21 @@ class HostileAnswerTest {
                 second.toLowerCase(Locale.ROOT));
         assertThat(pod.ambassador().accessLog().toLowerCase(Locale.ROOT)).doesNotContain(first.toLowerCase(Locale.ROOT),
                 second.toLowerCase(Locale.ROOT));
+    }
+
+    @Test
+    void aGzipAnswerThatExpandsPastTheCapIsA502AndNeverHeldWhole() throws IOException {
+        Buffer zipped = new Buffer();
+        try (BufferedSink sink = Okio.buffer(new GzipSink(zipped))) {
+            sink.write(new byte[3 * 1024 * 1024]); // 3 MB of zeros: about 3 KB on the wire
+        }
+        catApi.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
+                .addHeader("Content-Encoding", "gzip").body(zipped).build());
+
+        var answer = pod.ambassador().get("/v1/breeds");
+
+        Expect.status(answer, 502, "a 3 KB gzip answer that expands to 3 MB, past ANSWER_MAX_BYTES (1 MB)");
+        assertThat(answer.body()).contains("\"error\":\"answer_too_large\"");
     }
 
     @Test

@@ -46,7 +46,8 @@ class RelayedHeadersTest {
 
     @Test
     void valuesArePrintableAsciiWithSpacesAndTabs() {
-        assertThat(relayed.select(Headers.of("Cache-Control", "\t ~!")).contentType()).isNull();
+        // OkHttp trims a value's ends: the tab is inside.
+        assertThat(others(relayed.select(Headers.of("Cache-Control", "a\tb ~!")))).containsEntry("Cache-Control", "a\tb ~!");
         for (char outside : new char[]{0x1f, 0x7f, 0xe9}) {
             assertRefused(new Headers.Builder().addUnsafeNonAscii("ETag", "a" + outside + "b").build(),
                     "its ETag header holds a character outside printable ASCII");
