@@ -53,8 +53,9 @@ public final class ApiKey {
      */
     public boolean appearsIn(String text) {
         if (text == null) return false;
-        String lower = lowerAscii(text);
+        String lower = null; // made only when there is a key to look for
         for (String piece : pieces) {
+            if (lower == null) lower = lowerAscii(text);
             if (lower.contains(piece)) return true;
         }
         return false;

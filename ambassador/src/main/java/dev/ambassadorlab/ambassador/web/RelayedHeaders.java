@@ -49,17 +49,25 @@ final class RelayedHeaders {
             if (!isPrintableAscii(value)) {
                 throw refused("its " + NAMES.get(slot) + " header holds a character outside printable ASCII");
             }
-            if (key.appearsIn(value)) throw refused("its " + NAMES.get(slot) + " header carries the API key");
             chosen[2 * slot] = NAMES.get(slot);
             chosen[2 * slot + 1] = value;
         }
-        // A key spread over several headers shows in them all together, in the order they would be relayed.
+        // One look at all the values together finds the key in any one of them, and spread over several in the order
+        // they would be relayed.
         StringBuilder all = new StringBuilder(total);
         for (int slot = 0; slot < NAMES.size(); slot++) {
             if (chosen[2 * slot + 1] != null) all.append(chosen[2 * slot + 1]);
         }
-        if (key.appearsIn(all.toString())) throw refused("its headers together carry the API key");
+        if (key.appearsIn(all.toString())) throw refused(whereTheKeyIs(chosen));
         return new Chosen(chosen);
+    }
+
+    /** For the refusal's words: the header that carries the key, or all of them together. */
+    private String whereTheKeyIs(String[] chosen) {
+        for (int slot = 0; slot < NAMES.size(); slot++) {
+            if (key.appearsIn(chosen[2 * slot + 1])) return "its " + NAMES.get(slot) + " header carries the API key";
+        }
+        return "its headers together carry the API key";
     }
 
     /** The checked headers, by slot: name, value, name, value..., null where the upstream sent none. */
