@@ -60,7 +60,7 @@ public final class ErrorResponses {
      * A copy of the failure and its causes for the error log, each message with the key masked and the same stack:
      * a library's message can quote what the upstream sent, and the upstream may echo the key.
      */
-    private Throwable masked(Throwable failure) {
+    Throwable masked(Throwable failure) {
         Throwable copy = new MaskedFailure(failure.getClass().getName() + ": " + key.masked(failure.getMessage()),
                 failure.getCause() == null || failure.getCause() == failure ? null : masked(failure.getCause()));
         copy.setStackTrace(failure.getStackTrace());
