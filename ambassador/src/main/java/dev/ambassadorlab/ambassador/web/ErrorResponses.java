@@ -53,7 +53,7 @@ public final class ErrorResponses {
     /** Keeps the detail for the request's log line, which masks the key in it. */
     private static void noteDetail(Context ctx, String detail) {
         RequestContext request = ctx.attribute(RequestLog.CONTEXT_KEY);
-        if (request != null && detail != null) request.noteDetail(detail);
+        if (request != null) request.noteDetail(detail);
     }
 
     /**
@@ -62,7 +62,7 @@ public final class ErrorResponses {
      */
     Throwable masked(Throwable failure) {
         Throwable copy = new MaskedFailure(failure.getClass().getName() + ": " + key.masked(failure.getMessage()),
-                failure.getCause() == null || failure.getCause() == failure ? null : masked(failure.getCause()));
+                failure.getCause() == null ? null : masked(failure.getCause()));
         copy.setStackTrace(failure.getStackTrace());
         return copy;
     }
