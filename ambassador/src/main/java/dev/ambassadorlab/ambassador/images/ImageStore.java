@@ -240,12 +240,14 @@ public final class ImageStore {
         return null;
     }
 
+    /**
+     * The room a new file may take, asked of the system directly (statvfs): every download asks before it starts, and
+     * Files.getFileStore(dir) would first look the directory's mount up in /proc/self/mounts, which cost more than the
+     * rest of the download's work. 0 when the system cannot say: a directory that cannot say how much room it has is
+     * not one to count on.
+     */
     private static long usableSpace(Path dir) {
-        try {
-            return Files.getFileStore(dir).getUsableSpace();
-        } catch (IOException unknown) {
-            return 0; // a file store that cannot say how much room it has is not one to count on
-        }
+        return dir.toFile().getUsableSpace();
     }
 
     public Path dir() {
