@@ -279,8 +279,10 @@ function chart(id, labels, values) {
   }
   if (existing) existing.plot.destroy();
   const target = document.getElementById(id);
+  // The x axis always spans the last five minutes, so a fault's shade sits where it happened.
+  const lastFive = () => { const end = state.points[state.points.length - 1].time / 1000; return [end - WINDOW_SECONDS, end]; };
   const opts = { width: Math.max(400, target.clientWidth || 560), height: 220, plugins: [faultShading],
-    series: [{}, ...series(labels)], axes: [{}, { size: 60 }], scales: { x: { time: true } } };
+    series: [{}, ...series(labels)], axes: [{}, { size: 60 }], scales: { x: { time: true, range: lastFive } } };
   state.charts[id] = { key, plot: new uPlot(opts, data, target) };
 }
 
