@@ -315,6 +315,16 @@ public final class LabPod {
         return toxiproxyClient;
     }
 
+    /** Toxiproxy's HTTP API (its control port), for a client other than {@link #toxiproxy()}: the lab console. */
+    public String toxiproxyUrl() {
+        return "http://" + toxiproxy.getHost() + ":" + toxiproxy.getControlPort();
+    }
+
+    /** The mock Cat API, whose admin API is under /__admin. */
+    public String wiremockUrl() {
+        return "http://" + wiremock.getHost() + ":" + wiremock.getMappedPort(8080);
+    }
+
     /** Every file in the ambassador's images directory, temporary ones included. */
     public List<String> savedFiles() {
         String listing = exec("find", IMAGES_DIR, "-type", "f");
