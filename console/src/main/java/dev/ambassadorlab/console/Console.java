@@ -2,7 +2,7 @@ package dev.ambassadorlab.console;
 
 import dev.ambassadorlab.console.faults.Faults;
 import dev.ambassadorlab.console.faults.Toxiproxy;
-import dev.ambassadorlab.console.faults.WireMockMock;
+import dev.ambassadorlab.console.faults.WireMockAdmin;
 import dev.ambassadorlab.console.load.LoadGenerator;
 import dev.ambassadorlab.console.state.StateSampler;
 import dev.ambassadorlab.console.traces.TraceBuffer;
@@ -36,7 +36,7 @@ public final class Console implements AutoCloseable {
                 .connectTimeout(Duration.ofSeconds(2)).readTimeout(Duration.ofSeconds(15))
                 .callTimeout(Duration.ofSeconds(20)).retryOnConnectionFailure(false).build();
         var faults = new Faults(new Toxiproxy(settings.toxiproxyUrl(), settings.toxiproxyProxy(), http),
-                new WireMockMock(settings.wiremockUrl(), http), Clock.systemUTC());
+                new WireMockAdmin(settings.wiremockUrl(), http), Clock.systemUTC());
         var traces = new TraceBuffer(TRACES_KEPT);
         var feed = new TraceFeed(settings.ambassadorAdminUrl(), http, traces, out);
         var sampler = new StateSampler(settings.ambassadorAdminUrl(), http, System::currentTimeMillis);

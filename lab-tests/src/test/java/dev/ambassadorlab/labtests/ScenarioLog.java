@@ -2,6 +2,7 @@ package dev.ambassadorlab.labtests;
 
 import dev.ambassadorlab.labtests.exercises.Exercise;
 import dev.ambassadorlab.labtests.exercises.ExerciseMode;
+import dev.ambassadorlab.labtests.pod.LabPod;
 import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
@@ -27,8 +28,18 @@ public final class ScenarioLog implements BeforeTestExecutionCallback, TestWatch
 
     @Override
     public void testFailed(ExtensionContext context, Throwable cause) {
-        String why = String.valueOf(cause.getMessage()).strip().replace("\n", "\n        ");
-        LOG.info("FAILED  {} ({})\n        {}", name(context), took(context), why);
+        LOG.info("FAILED  {} ({})\n{}", name(context), took(context),
+                worded(cause.getMessage(), LabPod.started().flatMap(LabPod::lastTraceText)));
+    }
+
+    /**
+     * A failure as the log shows it: its message, then what the ambassador decided for the last request the scenario
+     * sent (its trace), each line indented under the scenario's name.
+     */
+    static String worded(String message, Optional<String> trace) {
+        String text = String.valueOf(message).strip()
+                + trace.map(lines -> "\nWhat the ambassador decided for the last request:\n" + lines.strip()).orElse("");
+        return "        " + text.replace("\n", "\n        ");
     }
 
     @Override

@@ -10,6 +10,6 @@ public record Fault(String name, String label, String description, Application a
     /** How a fault is applied, through the real admin APIs. */
     @FunctionalInterface
     public interface Application {
-        void apply(Toxiproxy toxiproxy, WireMockMock wiremock);
+        void apply(Toxiproxy toxiproxy, WireMockAdmin wiremock);
     }
 }

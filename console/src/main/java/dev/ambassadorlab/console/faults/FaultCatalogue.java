@@ -29,20 +29,20 @@ public final class FaultCatalogue {
             new Fault("burst-503", "503 burst",
                     "The next 2 searches answer 503, then the mock answers normally again (WireMock scenario).",
                     (toxiproxy, wiremock) -> wiremock.searchAnswersInTurn("burst-503", List.of(
-                            WireMockMock.answer(503, Map.of("Content-Type", JSON), "{\"message\":\"status 503\"}"),
-                            WireMockMock.answer(503, Map.of("Content-Type", JSON), "{\"message\":\"status 503\"}")))),
+                            WireMockAdmin.answer(503, Map.of("Content-Type", JSON), "{\"message\":\"status 503\"}"),
+                            WireMockAdmin.answer(503, Map.of("Content-Type", JSON), "{\"message\":\"status 503\"}")))),
             new Fault("rate-limit-429", "429 Retry-After",
                     "The next 2 searches answer 429 with Retry-After: 1, then normally again (WireMock scenario).",
                     (toxiproxy, wiremock) -> wiremock.searchAnswersInTurn("rate-limit-429", List.of(
-                            WireMockMock.answer(429, Map.of("Retry-After", "1"), "{\"message\":\"slow down\"}"),
-                            WireMockMock.answer(429, Map.of("Retry-After", "1"), "{\"message\":\"slow down\"}")))),
+                            WireMockAdmin.answer(429, Map.of("Retry-After", "1"), "{\"message\":\"slow down\"}"),
+                            WireMockAdmin.answer(429, Map.of("Retry-After", "1"), "{\"message\":\"slow down\"}")))),
             new Fault("slow-images", "Slow images",
                     "Answers trickle at 50 KB/s, so image downloads crawl (Toxiproxy bandwidth toxic, downstream).",
                     (toxiproxy, wiremock) -> toxiproxy.addToxic("console-slow-images", "bandwidth", "downstream",
                             Map.of("rate", 50))),
             new Fault("hostile-search", "Hostile search",
                     "Every search names an image on a host that is not allowed (WireMock mapping).",
-                    (toxiproxy, wiremock) -> wiremock.searchAlwaysAnswers("hostile-search", WireMockMock.answer(200,
+                    (toxiproxy, wiremock) -> wiremock.searchAlwaysAnswers("hostile-search", WireMockAdmin.answer(200,
                             Map.of("Content-Type", JSON), "[{\"id\":\"hostile\",\"url\":"
                                     + "\"http://attacker.invalid/steal.jpg\",\"width\":1,\"height\":1}]"))));
 

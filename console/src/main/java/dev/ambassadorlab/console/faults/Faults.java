@@ -15,12 +15,12 @@ import java.util.Map;
 public final class Faults {
     private static final Duration HISTORY = Duration.ofMinutes(5);
     private final Toxiproxy toxiproxy;
-    private final WireMockMock wiremock;
+    private final WireMockAdmin wiremock;
     private final Clock clock;
     private final Map<String, Instant> active = new LinkedHashMap<>();
     private final List<FaultWindow> past = new ArrayList<>();
 
-    public Faults(Toxiproxy toxiproxy, WireMockMock wiremock, Clock clock) {
+    public Faults(Toxiproxy toxiproxy, WireMockAdmin wiremock, Clock clock) {
         this.toxiproxy = toxiproxy;
         this.wiremock = wiremock;
         this.clock = clock;

@@ -50,7 +50,7 @@ class FaultsTest {
         // The mock Cat API's own search, as in mock-cat-api/wiremock/mappings
         mock.stubFor(get(urlPathEqualTo("/v1/images/search")).willReturn(okJson("[{\"id\":\"tabby\"}]")));
         faults = new Faults(new Toxiproxy(HttpUrl.get(toxiproxy.baseUrl()), "cat-api", http),
-                new WireMockMock(HttpUrl.get(mock.baseUrl()), http), Clock.fixed(NOW, ZoneOffset.UTC));
+                new WireMockAdmin(HttpUrl.get(mock.baseUrl()), http), Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     @AfterEach

@@ -1,6 +1,10 @@
 package dev.ambassadorlab.labtests.pod;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.client.WireMock;
+import dev.ambassadorlab.console.traces.Trace;
+import dev.ambassadorlab.console.traces.TraceText;
 import dev.ambassadorlab.labtests.images.ImageChoice;
 import dev.ambassadorlab.labtests.images.LabImages;
 import eu.rekawek.toxiproxy.Proxy;
@@ -29,6 +33,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.awaitility.Awaitility.await;
 
@@ -72,6 +78,8 @@ public final class LabPod {
     public static final String AMBASSADOR_VIA_PROXY = "http://toxiproxy:8667";
     /** How long the tests wait for any answer: longer than every budget in the pod. */
     public static final Duration CALLER_PATIENCE = Duration.ofSeconds(12);
+    private static final String REQUEST_ID = "X-Request-Id";
+    private static final ObjectMapper TRACES = new ObjectMapper();
     private static LabPod instance;
     private static RuntimeException startFailure;
 
@@ -89,6 +97,8 @@ public final class LabPod {
     private Proxy catApiProxy;
     private Proxy ambassadorProxy;
     private WireMock wireMockAdmin;
+    private final AtomicLong requestsSent = new AtomicLong();
+    private volatile String lastRequestId;
 
     private LabPod() {
         wiremock = new GenericContainer<>(LabImages.wiremock())
@@ -356,6 +366,44 @@ public final class LabPod {
         return send(request);
     }
 
+    private HttpRequest withRequestId(HttpRequest request) {
+        String path = request.uri().getPath();
+        if (path.startsWith("/metrics") || path.startsWith("/health") || path.startsWith("/debug")) return request;
+        String id = request.headers().firstValue(REQUEST_ID).orElse(null);
+        if (id == null) {
+            id = "scenario-" + requestsSent.incrementAndGet();
+            request = HttpRequest.newBuilder(request, (name, value) -> true).header(REQUEST_ID, id).build();
+        }
+        lastRequestId = id;
+        return request;
+    }
+
+    /**
+     * The ambassador's trace of the last request sent to the app or the proxy, as text; empty when the ambassador has
+     * none to show (an image graded by {@code ./lab grade} need not serve {@code /debug/requests}).
+     */
+    public Optional<String> lastTraceText() {
+        String id = lastRequestId;
+        if (id == null || ambassador == null) return Optional.empty();
+        try {
+            Answer answer = admin("/debug/requests?limit=200");
+            if (answer.status() != 200) return Optional.empty();
+            for (JsonNode trace : TRACES.readTree(answer.body())) {
+                if (id.equals(trace.path("request_id").asText())) {
+                    return Optional.of(TraceText.format(Trace.parse(trace.toString())));
+                }
+            }
+        } catch (IOException | RuntimeException unreadable) {
+            LOG.debug("No trace of request {}: {}", id, unreadable.toString());
+        }
+        return Optional.empty();
+    }
+
+    /** The suite's pod when it has started, for what is shown about a failed scenario. */
+    public static synchronized Optional<LabPod> started() {
+        return Optional.ofNullable(instance);
+    }
+
     public String ambassadorUrl(String path) {
         return "http://" + ambassador.getHost() + ":" + ambassador.getMappedPort(PROXY_PORT) + path;
     }
@@ -368,11 +416,15 @@ public final class LabPod {
         return "http://" + ambassador.getHost() + ":" + ambassador.getMappedPort(APP_PORT) + path;
     }
 
-    /** Sends a request; an answer that does not come within {@link #CALLER_PATIENCE} is status 0. */
+    /**
+     * Sends a request; an answer that does not come within {@link #CALLER_PATIENCE} is status 0. A request to the app
+     * or the proxy carries an {@code X-Request-Id} (the scenario's own, or one given here), so that the ambassador's
+     * trace of the last one can be shown when a scenario fails.
+     */
     public Answer send(HttpRequest.Builder request) {
         long start = System.nanoTime();
         try {
-            HttpResponse<String> response = http.send(request.timeout(CALLER_PATIENCE).build(),
+            HttpResponse<String> response = http.send(withRequestId(request.timeout(CALLER_PATIENCE).build()),
                     HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.body(), response.headers(),
                     Duration.ofNanos(System.nanoTime() - start));

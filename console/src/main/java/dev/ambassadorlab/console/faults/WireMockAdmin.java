@@ -11,11 +11,11 @@ import java.util.Map;
  * The HTTP faults, through WireMock's admin API: mappings above the mock's own (priority 1) that carry metadata
  * naming the console and the fault, so that clearing removes exactly these and leaves the mock's mappings alone.
  */
-public final class WireMockMock {
+public final class WireMockAdmin {
     static final String SEARCH = "/v1/images/search";
     private final AdminApi api;
 
-    public WireMockMock(HttpUrl url, OkHttpClient http) {
+    public WireMockAdmin(HttpUrl url, OkHttpClient http) {
         this.api = new AdminApi("WireMock", "WIREMOCK_URL", url, http);
     }
 
