@@ -1,0 +1,51 @@
+package dev.ambassadorlab.console.traces;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+public class TraceTextTest {
+    public static final String TWO_503S_THEN_A_CAT = """
+            {"request_id":"3f2a","method":"GET","path":"/images/latest","status":200,"ended":"success",
+             "started_at":"2026-12-06T23:10:04.123Z","took_ms":412,
+             "attempts":[{"call":"search","number":1,"offset_ms":0,"took_ms":12,"outcome":"server_error","status":503},
+                         {"call":"search","number":2,"offset_ms":99,"took_ms":10,"outcome":"server_error","status":503},
+                         {"call":"search","number":3,"offset_ms":310,"took_ms":9,"outcome":"success","status":200},
+                         {"call":"image","number":1,"offset_ms":322,"took_ms":30,"outcome":"success","status":200}],
+             "waits":[{"call":"search","after_attempt":1,"offset_ms":12,"took_ms":87,"reason":"backoff"},
+                      {"call":"search","after_attempt":2,"offset_ms":109,"took_ms":201,"reason":"backoff"}],
+             "a_field_added_later":true}""";
+
+    @Test
+    void each_call_gets_one_line_with_its_attempts_and_the_waits_between_them() {
+        assertThat(TraceText.format(Trace.parse(TWO_503S_THEN_A_CAT))).isEqualTo("""
+                GET /images/latest -> 200 success (412 ms) [3f2a]
+                    search #1 -> 503 (12 ms) · wait 87 ms (backoff) · #2 -> 503 (10 ms) · wait 201 ms (backoff) · #3 -> 200 (9 ms)
+                    image  #1 -> 200 (30 ms)""");
+    }
+
+    @Test
+    void an_attempt_without_an_answer_shows_its_outcome_and_an_odd_outcome_shows_next_to_its_status() {
+        var trace = Trace.parse("""
+                {"request_id":"r1","method":"GET","path":"/images/latest","status":502,"ended":"retries_exhausted",
+                 "took_ms":3100,
+                 "attempts":[{"call":"search","number":1,"offset_ms":0,"took_ms":1500,"outcome":"timeout"},
+                             {"call":"search","number":2,"offset_ms":1600,"took_ms":5,"outcome":"bad_answer","status":200}],
+                 "waits":[{"call":"search","after_attempt":1,"offset_ms":1500,"took_ms":100,"reason":"retry_after"}]}""");
+
+        assertThat(TraceText.format(trace)).isEqualTo("""
+                GET /images/latest -> 502 retries_exhausted (3100 ms) [r1]
+                    search #1 -> timeout (1500 ms) · wait 100 ms (retry_after) · #2 -> 200 bad_answer (5 ms)""");
+    }
+
+    @Test
+    void a_request_that_never_reached_the_upstream_says_so() {
+        var trace = Trace.parse("""
+                {"request_id":"r2","method":"GET","path":"/images/latest","status":503,"ended":"breaker_open",
+                 "took_ms":1,"attempts":[],"waits":[]}""");
+
+        assertThat(TraceText.format(trace)).isEqualTo("""
+                GET /images/latest -> 503 breaker_open (1 ms) [r2]
+                    no upstream attempt""");
+    }
+}
