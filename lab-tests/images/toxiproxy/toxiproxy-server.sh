@@ -67,10 +67,9 @@ if [ ! -x "$binary" ]; then
   if go="$(find_go)"; then
     build_with_go "$go" "$work"
   elif ! copy_from_image "$work"; then
-    say "Toxiproxy $version is needed, and this machine can neither build it nor copy it out of an image. Either:"
+    say "Toxiproxy $version cannot be had here: this machine can neither build it nor copy it out of an image. Either"
     say "  - install Go 1.22 or newer (https://go.dev/dl; on Debian 12: golang-1.22-go from bookworm-backports), or"
-    say "  - have ambassador-lab/toxiproxy:$version (./lab images --offline builds it) or ghcr.io/shopify/toxiproxy:$version"
-    say "    (./lab images --pull) in a running Docker engine."
+    say "  - have ghcr.io/shopify/toxiproxy:$version (./lab images --pull) in a running Docker engine."
     exit 1
   fi
   chmod +x "$work/toxiproxy-server"
