@@ -28,7 +28,7 @@ if $quick; then high_rounds=3; high_round_seconds=3; else high_rounds=5; high_ro
 # The relays in the app's place explain the end-to-end row; the quick run leaves them out to stay short.
 relays=true; $quick && relays=false
 UPSTREAM_PORT=18080 NGINX_PROXY_PORT=18081 FLAKY_PORT=18082 BARE_PORT=18083 BARE_RELAY_PORT=18084 NGINX_RELAY_PORT=18085
-AMBASSADOR_PORT=18001 ADMIN_PORT=18901 APP_PORT=18000
+AMBASSADOR_PORT=18001 ADMIN_PORT=18901 APP_PORT=18000 UNTRACED_PORT=18002 UNTRACED_ADMIN_PORT=18902
 out="$root/target/bench"
 work="$(mktemp -d)"
 chmod 755 "$work" # nginx's workers run as another user and must read the files
@@ -110,6 +110,10 @@ start_everything() {
     "http://127.0.0.1:$UPSTREAM_PORT" "$BARE_PORT"
   start ambassador "$AMBASSADOR_PORT" env CAT_API_URL="http://127.0.0.1:$UPSTREAM_PORT" IMAGES_DIR="$images_dir" \
     AMBASSADOR_PORT="$AMBASSADOR_PORT" ADMIN_PORT="$ADMIN_PORT" java @"$root/ambassador/jvm.options" -jar "$root/ambassador/target/ambassador.jar"
+  # The same ambassador with its request traces off (TRACE_BUFFER_SIZE=0): what keeping them costs.
+  start untraced "$UNTRACED_PORT" env CAT_API_URL="http://127.0.0.1:$UPSTREAM_PORT" IMAGES_DIR="$images_dir/untraced" \
+    AMBASSADOR_PORT="$UNTRACED_PORT" ADMIN_PORT="$UNTRACED_ADMIN_PORT" TRACE_BUFFER_SIZE=0 \
+    java @"$root/ambassador/jvm.options" -jar "$root/ambassador/target/ambassador.jar"
   start app "$APP_PORT" env APP_PORT="$APP_PORT" AMBASSADOR_URL="http://127.0.0.1:$AMBASSADOR_PORT" \
     java @"$root/app/jvm.options" -jar "$root/app/target/app.jar"
   # The floor for the app's hop: the bare proxy, with the app's JVM flags, relaying to the ambassador in its place.
@@ -206,6 +210,8 @@ say "Warm-up (at least ${warmup_min} s, then until three ${window} s windows in 
 warm_up ambassador-images "http://127.0.0.1:$AMBASSADOR_PORT/images/latest"
 warm_up ambassador-passthrough "http://127.0.0.1:$AMBASSADOR_PORT$search"
 warm_up bare-proxy "http://127.0.0.1:$BARE_PORT$search"
+warm_up untraced-images "http://127.0.0.1:$UNTRACED_PORT/images/latest"
+warm_up untraced-passthrough "http://127.0.0.1:$UNTRACED_PORT$search"
 warm_up app "http://127.0.0.1:$APP_PORT/images/latest"
 if $relays; then warm_up bare-relay "http://127.0.0.1:$BARE_RELAY_PORT/images/latest"; fi
 
@@ -217,6 +223,7 @@ say "Measuring:"
 # round runs its rows in reverse order, so that each row of a pair goes first as often as second: a drift within a
 # round, or whatever the first minutes after a pause cost, favours neither side of a ratio.
 declare -a round_bare round_passthrough round_images round_app round_bare_relay round_nginx_relay
+declare -a round_passthrough_untraced round_images_untraced
 round_row() { # NAME: measures one c=16 row of the current round
   case "$1" in
     bare) collect=round_bare measure "bare Javalin+OkHttp proxy: the search" 16 "http://127.0.0.1:$BARE_PORT$search" \
@@ -233,6 +240,10 @@ round_row() { # NAME: measures one c=16 row of the current round
         mkdir -p "$out"
         jcmd "$pid_ambassador" JFR.stop name=bench filename="$out/ambassador-images.jfr" >/dev/null
       fi ;;
+    passthrough_untraced) collect=round_passthrough_untraced measure "traces off: pass-through" 16 \
+      "http://127.0.0.1:$UNTRACED_PORT$search" "$pid_untraced" ;;
+    images_untraced) collect=round_images_untraced measure "traces off: /images/latest" 16 \
+      "http://127.0.0.1:$UNTRACED_PORT/images/latest" "$pid_untraced" ;;
     app) collect=round_app measure "end to end: app /images/latest" 16 "http://127.0.0.1:$APP_PORT/images/latest" \
       "$pid_app" "$pid_ambassador" ;;
     # The same path with the app's hop replaced by the cheapest relays there are: what the app's hop could cost at best.
@@ -242,7 +253,8 @@ round_row() { # NAME: measures one c=16 row of the current round
       "http://127.0.0.1:$NGINX_RELAY_PORT/images/latest" "$(cat "$work/nginx.pid")" "$pid_ambassador" ;;
   esac
 }
-row_order=(bare passthrough images app)
+# Each ambassador row sits next to the same row with traces off, so that their ratio is the trace's cost.
+row_order=(bare passthrough passthrough_untraced images images_untraced app)
 if $relays; then row_order+=(bare_relay nginx_relay); fi
 say "  c=16 rows in $rounds interleaved rounds of $round_seconds s per row, every other round in reverse order:"
 seconds="$round_seconds"
@@ -311,6 +323,8 @@ rows+=("$(median_row round_passthrough round_bare)")
 high_concurrency_rows "ambassador pass-through: the search" ambassador-passthrough "http://127.0.0.1:$AMBASSADOR_PORT$search" "$pid_ambassador"
 rows+=("$(median_row round_images round_bare)")
 high_concurrency_rows "ambassador /images/latest" ambassador-images "http://127.0.0.1:$AMBASSADOR_PORT/images/latest" "$pid_ambassador"
+rows+=("$(median_row round_passthrough_untraced round_bare)")
+rows+=("$(median_row round_images_untraced round_bare)")
 rows+=("$(median_row round_app round_images)")
 if $relays; then
   rows+=("$(median_row round_bare_relay round_images)")
@@ -372,7 +386,7 @@ for row in "${rows[@]}"; do
     "ambassador pass-through"*/16) note="$(round_ratio "$row") of bare c=16" ;;
     "ambassador pass-through"* | "ambassador /images/latest"*/64 | "ambassador /images/latest"*/256)
       note="$(round_ratio "$row") of adjacent c=16" ;;
-    "ambassador /images/latest"*/16) note="$(round_ratio "$row") of bare c=16" ;;
+    "ambassador /images/latest"*/16 | "traces off"*) note="$(round_ratio "$row") of bare c=16" ;;
     "end to end"* | "app's place"*) note="$(round_ratio "$row") of /images c=16" ;;
     "bare"*) note="$(ratio "$r" "$(rate_of "nginx reverse proxy: the search" 16)") of nginx proxy" ;;
     *) note="" ;;
@@ -382,7 +396,12 @@ for row in "${rows[@]}"; do
     "$(awk -v u="$(field p999_us "$row")" 'BEGIN {print u / 1000}')" "$(non_2xx_shown "$row")" \
     "$(field cpu_us_per_request "$row")" "$(field rss_mb "$row")"
 done
+# The trace's cost: each round's ratio of the ambassador with traces to the one without, measured one after the other.
+trace_cost() { # TRACED UNTRACED (array names)
+  sed -n 's/.*"ratio":\([0-9.]*\).*/\1/p' <<<"{$(paired_ratio "$1" "$2")}" | xargs printf '%.2fx'
+}
 say ""
+say "Traces on (TRACE_BUFFER_SIZE=200) against off (0), paired within rounds: pass-through $(trace_cost round_passthrough round_passthrough_untraced), /images/latest $(trace_cost round_images round_images_untraced) (1.00x: no cost; the rounds' spread is the noise)."
 say "503, 503, 200 recovered in $(printf '%.2f' "$(sed -n 's/.*"p50_s":\([0-9.]*\).*/\1/p' <<<"$recovery_json")") s (median of 20; max $(printf '%.2f' "$(sed -n 's/.*"max_s":\([0-9.]*\).*/\1/p' <<<"$recovery_json")") s)."
 say "Memory with the container's JVM flags ($(jvm_flags)): ambassador RSS $rss_ambassador MB, app $rss_app MB."
 say "Threads: ambassador $threads_idle_ambassador idle, $threads_busy_ambassador loaded, $threads_after_ambassador ${idle_wait} s later; app $threads_idle_app, $threads_busy_app, $threads_after_app."

@@ -24,8 +24,11 @@ import dev.ambassadorlab.ambassador.web.CallerHeaders;
 import dev.ambassadorlab.ambassador.web.DirectBody;
 import dev.ambassadorlab.ambassador.web.ErrorResponses;
 import dev.ambassadorlab.ambassador.web.PassthroughRoute;
+import dev.ambassadorlab.ambassador.trace.TraceBuffer;
 import dev.ambassadorlab.ambassador.web.RequestContext;
+import dev.ambassadorlab.ambassador.web.RequestEndings;
 import dev.ambassadorlab.ambassador.web.RequestLog;
+import dev.ambassadorlab.ambassador.web.TraceRoutes;
 import dev.ambassadorlab.edge.ServerConnections;
 import dev.ambassadorlab.edge.ServerThreads;
 import io.javalin.Javalin;
@@ -94,7 +97,9 @@ public final class AmbassadorApp {
         var fallback = new StaleImageFallback(config.fallbackEnabled(), metrics);
         var bulkhead = new UpstreamBulkhead(config.bulkheadMaxConcurrent(), config.bulkheadMaxWait(), metrics);
         var passthrough = new PassthroughRoute(upstream, config.catApiUrl(), config.apiKey(), config.answerMaxBytes());
-        var requestLog = new RequestLog(metrics, accessLog, config.apiKey());
+        var endings = new RequestEndings(registry, new TraceBuffer(config.traceBufferSize()));
+        var requestLog = new RequestLog(metrics, accessLog, config.apiKey(), endings);
+        var traceRoutes = new TraceRoutes(endings.traces());
         var bodyMemory = new BodyMemory(config.bodyMemoryMaxBytes());
         var errors = new ErrorResponses(config.apiKey());
 
@@ -148,8 +153,10 @@ public final class AmbassadorApp {
             javalin.routes.get("/health", AmbassadorApp::live);
             javalin.routes.get("/health/live", AmbassadorApp::live);
             javalin.routes.get("/health/ready", ctx -> ready(ctx, store, config.imageMaxBytes()));
-            errorsAsJson(javalin, errors, "the admin port serves GET /metrics, GET /health/live and GET /health/ready; "
-                    + "/images/latest and /v1/... are on the proxy port");
+            javalin.routes.get("/debug/requests", traceRoutes::latest);
+            javalin.routes.get("/debug/requests/stream", traceRoutes::stream);
+            errorsAsJson(javalin, errors, "the admin port serves GET /metrics, GET /health/live, GET /health/ready, "
+                    + "GET /debug/requests and GET /debug/requests/stream; /images/latest and /v1/... are on the proxy port");
         });
         return new Ambassador(config, proxy, admin, selfCallGuard);
     }
@@ -163,7 +170,8 @@ public final class AmbassadorApp {
     private static RequestContext begin(Context ctx, AmbassadorConfig config, RequestLog requestLog,
                                         BodyMemory bodyMemory) {
         requestLog.started(ctx);
-        return RequestContext.begin(ctx, config.requestDeadline(), config.maxRetries(), bodyMemory);
+        return RequestContext.begin(ctx, config.requestDeadline(), config.maxRetries(), bodyMemory,
+                config.traceBufferSize() > 0);
     }
 
     /** Liveness: the process serves HTTP. It never depends on the upstream, or an outage would restart the pod. */

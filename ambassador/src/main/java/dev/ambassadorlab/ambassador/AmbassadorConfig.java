@@ -46,7 +46,8 @@ public record AmbassadorConfig(
         int bulkheadMaxConcurrent,
         Duration bulkheadMaxWait,
         int serverMaxThreads,
-        boolean fallbackEnabled) {
+        boolean fallbackEnabled,
+        int traceBufferSize) {
 
     /** The Cat API's image CDN: where its search answers point. */
     public static final String CAT_API_CDN_HOST = "cdn2.thecatapi.com";
@@ -84,7 +85,9 @@ public record AmbassadorConfig(
                 env.wholeNumber("BULKHEAD_MAX_CONCURRENT", 16, 1, 10_000),
                 env.millis("BULKHEAD_MAX_WAIT_MS", 500, 0, 60_000),
                 env.wholeNumber("SERVER_MAX_THREADS", 32, 4, 10_000),
-                env.flag("FALLBACK_ENABLED", true));
+                env.flag("FALLBACK_ENABLED", true),
+                // About 1 KB a trace: the latest 200 take a few hundred KB of the 64 MB heap.
+                env.wholeNumber("TRACE_BUFFER_SIZE", 200, 0, 10_000));
         if (config.retryBaseDelay.compareTo(config.retryMaxDelay) > 0) {
             env.problem("RETRY_BASE_DELAY_MS (" + config.retryBaseDelay.toMillis() + ") is larger than RETRY_MAX_DELAY_MS ("
                     + config.retryMaxDelay.toMillis() + "): the first backoff cannot exceed the cap; raise the cap or lower the base");

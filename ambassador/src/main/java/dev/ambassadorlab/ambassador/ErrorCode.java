@@ -13,7 +13,9 @@ public enum ErrorCode {
             + "or an `X-Ambassador-Max-Retries` that is not a whole number"),
     METHOD_OVERRIDE_REFUSED(400, "the request carries `X-HTTP-Method-Override` or one of its kin"),
     BAD_REQUEST_BODY(400, "the request body could not be read"),
+    BAD_PARAMETER(400, "a query parameter of an admin route is out of range, such as `limit` of `/debug/requests`"),
     NOT_FOUND(404, "no such route on this port (the proxy and the admin port serve different routes)"),
+    NOT_ACCEPTABLE(406, "`/debug/requests/stream` was asked for without `Accept: text/event-stream`"),
     REQUEST_TIMEOUT(408, "the request body did not arrive within the request's deadline"),
     BODY_TOO_LARGE(413, "the request body is larger than `ANSWER_MAX_BYTES`"),
 

@@ -28,6 +28,11 @@ public final class Backoff implements RetryWait {
         return retryAfter.delayWithinCap(lastAnswer).orElseGet(() -> jittered(ceiling(retryNumber)));
     }
 
+    /** Why {@link #before} waits as long as it does: "retry_after" when the upstream set the wait, else "backoff". */
+    public String reason(UpstreamResponse lastAnswer) {
+        return retryAfter.delayWithinCap(lastAnswer).isPresent() ? "retry_after" : "backoff";
+    }
+
     /** base × 2^(n-1), never more than the cap. */
     Duration ceiling(int retryNumber) {
         int doublings = Math.min(Math.max(retryNumber - 1, 0), 30);

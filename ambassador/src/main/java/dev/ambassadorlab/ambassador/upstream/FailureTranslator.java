@@ -5,6 +5,7 @@ import dev.ambassadorlab.ambassador.ErrorCode;
 import dev.ambassadorlab.ambassador.metrics.AmbassadorMetrics;
 import dev.ambassadorlab.ambassador.resilience.RetryAfter;
 import dev.ambassadorlab.ambassador.resilience.Timeouts;
+import dev.ambassadorlab.ambassador.trace.Ending;
 import dev.failsafe.CircuitBreakerOpenException;
 import dev.failsafe.FailsafeException;
 
@@ -74,6 +75,21 @@ public final class FailureTranslator {
         }
         if (failure instanceof RuntimeException unexpected) throw unexpected;
         throw new IllegalStateException(failure);
+    }
+
+    /**
+     * Why the attempts of a call stopped when the last one failed in a way worth retrying (a 5xx or 429, or an I/O
+     * failure): the request was not safe to repeat, every retry allowed was made, or the retry policy gave up early
+     * because the upstream asked for a wait beyond the cap or the retry budget was spent. Noted on the request's
+     * trace; whatever else ended it (a deadline, an open breaker) has an error code of its own that says so.
+     *
+     * @param lastAnswer the last attempt's answer, or null when it failed without one
+     */
+    public Ending whyRetriesStopped(UpstreamRequest request, int retriesAllowed, int attempts,
+                                    UpstreamResponse lastAnswer) {
+        if (retriesAllowed == 0 && !request.isSafeToRepeat()) return Ending.NOT_RETRYABLE;
+        if (attempts > retriesAllowed) return Ending.RETRIES_EXHAUSTED;
+        return retryAfter.exceedsCap(lastAnswer) ? Ending.RETRY_AFTER_TOO_LONG : Ending.RETRY_BUDGET_SPENT;
     }
 
     /** The request deadline passed during the attempts of {@code call}. */

@@ -9,8 +9,10 @@ import dev.ambassadorlab.ambassador.resilience.RetryBudget;
 import dev.ambassadorlab.ambassador.resilience.RetryPolicies;
 import dev.ambassadorlab.ambassador.resilience.RetryWait;
 import dev.ambassadorlab.ambassador.resilience.Timeouts;
+import dev.ambassadorlab.ambassador.trace.RequestTrace;
 import dev.ambassadorlab.ambassador.web.RequestContext;
 import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
 import dev.failsafe.FailsafeExecutor;
 import okhttp3.Call;
 
@@ -65,8 +67,15 @@ public final class ResilientUpstream {
                 retries.forCall(request, caller.retriesWanted(), waitWithinDeadline),
                 breakers.forUpstream(request.upstream()));
         try {
-            return policies.get(() -> attempt(request, caller));
+            UpstreamResponse response = policies.get(() -> attempt(request, caller));
+            if (RetryPolicies.isRetryableStatus(response)) {
+                caller.trace().note(failures.whyRetriesStopped(request, retriesAllowed, caller.callAttempts(), response));
+            }
+            return response;
         } catch (RuntimeException failure) {
+            if (failure instanceof FailsafeException && failure.getCause() instanceof IOException) {
+                caller.trace().note(failures.whyRetriesStopped(request, retriesAllowed, caller.callAttempts(), null));
+            }
             AmbassadorException answer = failures.translate(failure, request, caller.callAttempts());
             // Kept for the log line even when a stale image answers in the end.
             caller.noteDetail(answer.detail());
@@ -90,7 +99,10 @@ public final class ResilientUpstream {
         if (retryNumber > retriesAllowed) return wait;
         Duration remaining = caller.remaining();
         if (!isPositive(remaining)) throw failures.deadlinePassed(request.call(), caller.callAttempts());
-        if (timeouts.leavesTimeAfter(wait, remaining)) return wait;
+        if (timeouts.leavesTimeAfter(wait, remaining)) {
+            caller.trace().waitPlanned(backoff.reason(lastAnswer));
+            return wait;
+        }
         throw failures.deadlineWouldPass(request.call(), wait, remaining, caller.callAttempts());
     }
 
@@ -105,22 +117,43 @@ public final class ResilientUpstream {
             throw new AttemptTimedOutException(request.upstream(), Duration.ZERO, true, null);
         }
         caller.attemptStarted();
+        Attempt attempt = new Attempt(request, caller);
         Call call = clients.newCall(request, caller.requestId());
         // Covers the whole attempt, the body included; when it fires OkHttp cancels the call and closes its socket.
         call.timeout().timeout(limit.toNanos(), TimeUnit.NANOSECONDS);
         try {
             UpstreamResponse response = clients.read(call, request, caller::holdBodyBytes);
-            metrics.attempted(request.upstream(), AttemptOutcome.ofStatus(response.status()).label());
+            attempt.ended(AttemptOutcome.ofStatus(response.status()), response.status());
             return response;
         } catch (IOException failure) {
             // Only the call timeout cancels a call, so a cancelled call is one that ran out of time.
             IOException thrown = call.isCanceled()
                     ? new AttemptTimedOutException(request.upstream(), limit, byDeadline, failure) : failure;
-            metrics.attempted(request.upstream(), AttemptOutcome.ofFailure(thrown).label());
+            attempt.ended(AttemptOutcome.ofFailure(thrown), 0);
             throw thrown;
         } catch (RuntimeException failure) {
-            metrics.attempted(request.upstream(), AttemptOutcome.ofFailure(failure).label());
+            attempt.ended(AttemptOutcome.ofFailure(failure), 0);
             throw failure;
+        }
+    }
+
+    /** One attempt as it is counted in the metrics and written in the request's trace. */
+    private final class Attempt {
+        private final UpstreamRequest request;
+        private final RequestTrace trace;
+        private final int number;
+        private final long startNanos;
+
+        Attempt(UpstreamRequest request, RequestContext caller) {
+            this.request = request;
+            this.trace = caller.trace();
+            this.number = caller.callAttempts();
+            this.startNanos = trace.attemptStarting(request.call().label(), number);
+        }
+
+        void ended(AttemptOutcome outcome, int status) {
+            metrics.attempted(request.upstream(), outcome.label());
+            trace.attemptEnded(request.call().label(), number, startNanos, outcome.label(), status);
         }
     }
 

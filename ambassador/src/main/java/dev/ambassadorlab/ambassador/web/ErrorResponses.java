@@ -26,7 +26,7 @@ public final class ErrorResponses {
     }
 
     public void write(AmbassadorException failure, Context ctx) {
-        noteDetail(ctx, failure.detail());
+        noteFailure(ctx, failure.code(), failure.detail());
         Duration retryAfter = failure.retryAfter();
         if (retryAfter != null) {
             long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
@@ -38,7 +38,7 @@ public final class ErrorResponses {
     /** A bug, not a failure of the upstream: the details go to the log, the caller gets a pointer to them. */
     public void unexpected(Exception bug, Context ctx) {
         String requestId = ctx.attribute(CallerHeaders.REQUEST_ID);
-        noteDetail(ctx, bug.toString());
+        noteFailure(ctx, ErrorCode.INTERNAL_ERROR, bug.toString());
         LOG.error("Unexpected failure serving {} {} (request id {})", ctx.req().getMethod(), ctx.path(), requestId,
                 masked(bug));
         json(ctx, ErrorCode.INTERNAL_ERROR, "the ambassador failed unexpectedly; its log has the details under "
@@ -50,10 +50,12 @@ public final class ErrorResponses {
         json(ctx, ErrorCode.NOT_FOUND, "no route for " + ctx.req().getMethod() + " " + ctx.path() + "; " + routes);
     }
 
-    /** Keeps the detail for the request's log line, which masks the key in it. */
-    private static void noteDetail(Context ctx, String detail) {
+    /** Keeps the error for the request's trace, and its detail for the log line, which masks the key in it. */
+    private static void noteFailure(Context ctx, ErrorCode code, String detail) {
         RequestContext request = ctx.attribute(RequestLog.CONTEXT_KEY);
-        if (request != null) request.noteDetail(detail);
+        if (request == null) return;
+        request.trace().failedWith(code);
+        request.noteDetail(detail);
     }
 
     /**

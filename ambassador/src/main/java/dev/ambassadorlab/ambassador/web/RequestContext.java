@@ -2,6 +2,8 @@ package dev.ambassadorlab.ambassador.web;
 
 import dev.ambassadorlab.ambassador.AmbassadorException;
 import dev.ambassadorlab.ambassador.ErrorCode;
+import dev.ambassadorlab.ambassador.trace.Ending;
+import dev.ambassadorlab.ambassador.trace.RequestTrace;
 import io.javalin.http.Context;
 
 import java.time.Duration;
@@ -10,8 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the ambassador knows about one caller's request while serving it: its id, when its deadline passes, how many
- * retries the caller allows, whether it accepts a stale answer, the body memory it holds, and counters for the log
- * line.
+ * retries the caller allows, whether it accepts a stale answer, the body memory it holds, counters for the log line,
+ * and the trace of what was decided for it.
  */
 public final class RequestContext {
     private final String requestId;
@@ -24,33 +26,42 @@ public final class RequestContext {
     private final AtomicInteger callAttempts = new AtomicInteger();
     private final BodyMemory memory;
     private final AtomicLong heldBodyBytes = new AtomicLong();
+    private final RequestTrace trace;
     private volatile boolean servedStale;
     private volatile String detail;
 
     public RequestContext(String requestId, Duration deadline, int retriesWanted, boolean acceptsStale,
                           BodyMemory memory) {
+        this(requestId, deadline, retriesWanted, acceptsStale, memory, true);
+    }
+
+    /** @param traced whether its trace keeps its attempts and waits for {@code /debug/requests} */
+    public RequestContext(String requestId, Duration deadline, int retriesWanted, boolean acceptsStale,
+                          BodyMemory memory, boolean traced) {
         this.requestId = requestId;
         this.memory = memory;
         this.startNanos = System.nanoTime();
         this.deadlineNanos = startNanos + deadline.toNanos();
         this.retriesWanted = retriesWanted;
         this.acceptsStale = acceptsStale;
+        this.trace = new RequestTrace(requestId, traced, startNanos, System.currentTimeMillis());
     }
 
     /**
      * Starts the context for a proxied request and attaches it to Javalin's context, so the request log finds it even
      * when the caller's headers are refused (that request is still counted, as a client error).
      */
-    public static RequestContext begin(Context ctx, Duration deadline, int maxRetries, BodyMemory memory) {
+    public static RequestContext begin(Context ctx, Duration deadline, int maxRetries, BodyMemory memory,
+                                       boolean traced) {
         String requestId = ctx.attribute(CallerHeaders.REQUEST_ID);
         try {
             CallerHeaders.refuseMethodOverride(ctx);
             var request = new RequestContext(requestId, deadline, CallerHeaders.retriesWanted(ctx, maxRetries),
-                    CallerHeaders.acceptsStale(ctx), memory);
+                    CallerHeaders.acceptsStale(ctx), memory, traced);
             ctx.attribute(RequestLog.CONTEXT_KEY, request);
             return request;
         } catch (AmbassadorException refused) {
-            ctx.attribute(RequestLog.CONTEXT_KEY, new RequestContext(requestId, deadline, 0, false, memory));
+            ctx.attribute(RequestLog.CONTEXT_KEY, new RequestContext(requestId, deadline, 0, false, memory, traced));
             throw refused;
         }
     }
@@ -62,6 +73,7 @@ public final class RequestContext {
     public void holdBodyBytes(long bytes) {
         if (bytes <= 0) return;
         if (!memory.tryLend(bytes)) {
+            trace.note(Ending.OVERLOADED);
             throw new AmbassadorException(ErrorCode.OVERLOADED, "the ambassador already holds as many request and "
                     + "answer bodies as its memory for them allows (BODY_MEMORY_MAX_BYTES); try again shortly",
                     Duration.ofSeconds(1), "BODY_MEMORY_MAX_BYTES=" + memory.capacity() + ": " + memory.lent()
@@ -84,6 +96,11 @@ public final class RequestContext {
     /** Bytes of bodies this request holds now. */
     public long heldBodyBytes() {
         return heldBodyBytes.get();
+    }
+
+    /** What the ambassador decided for this request so far: its attempts and waits. */
+    public RequestTrace trace() {
+        return trace;
     }
 
     public String requestId() {

@@ -3,6 +3,8 @@ package dev.ambassadorlab.ambassador.web;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.ambassadorlab.ambassador.metrics.AmbassadorMetrics;
 import dev.ambassadorlab.ambassador.security.ApiKey;
+import dev.ambassadorlab.ambassador.trace.Ending;
+import dev.ambassadorlab.ambassador.trace.RequestTrace;
 import io.javalin.http.Context;
 
 import java.io.PrintStream;
@@ -14,8 +16,8 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One JSON line per proxied request on standard output, carrying its request id, plus the request counter, the
- * latency histogram and the count of requests in flight. Probes and scrapes are on the admin port, out of all three.
+ * One JSON line per proxied request on standard output, carrying its request id and how it ended, plus the request
+ * counter, the latency histogram, the count of requests in flight, and the request's trace (see {@link RequestEndings}). Probes and scrapes are on the admin port, out of all three.
  * In production the lines go to a {@link BatchedStdout}.
  */
 public final class RequestLog {
@@ -29,13 +31,15 @@ public final class RequestLog {
     private final AmbassadorMetrics metrics;
     private final PrintStream out;
     private final ApiKey key;
+    private final RequestEndings endings;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile Second currentSecond = new Second(Long.MIN_VALUE, "");
 
-    public RequestLog(AmbassadorMetrics metrics, PrintStream out, ApiKey key) {
+    public RequestLog(AmbassadorMetrics metrics, PrintStream out, ApiKey key, RequestEndings endings) {
         this.metrics = metrics;
         this.out = out;
         this.key = key;
+        this.endings = endings;
         metrics.watchRequestsInFlight(inFlight::get);
     }
 
@@ -52,6 +56,9 @@ public final class RequestLog {
         if (request == null) return;
         String status = statusLabel(ctx.statusCode(), request.servedStale());
         metrics.requestFinished(status, request.elapsed().toNanos() / 1e9);
+        RequestTrace trace = request.trace();
+        Ending ended = trace.finish(ctx.req().getMethod(), ctx.path(), ctx.statusCode(), request.servedStale());
+        endings.record(trace);
 
         // Written by hand, one print of one string per request: a map through Jackson cost more than the rest of the
         // line's work. The request id is a plain token (CallerHeaders); the path is escaped like any JSON string.
@@ -61,6 +68,7 @@ public final class RequestLog {
                 .append("\",\"path\":\"").append(JSON_STRING.quoteAsString(ctx.path()))
                 .append("\",\"status\":").append(ctx.statusCode())
                 .append(",\"outcome\":\"").append(status)
+                .append("\",\"ended\":\"").append(ended.label())
                 .append("\",\"attempts\":").append(request.attempts())
                 .append(",\"retries\":").append(request.retries())
                 .append(",\"duration_ms\":").append(Math.round(request.elapsed().toNanos() / 1e6));

@@ -3,6 +3,8 @@ package dev.ambassadorlab.ambassador.support;
 import dev.ambassadorlab.ambassador.Ambassador;
 import dev.ambassadorlab.ambassador.AmbassadorApp;
 import dev.ambassadorlab.ambassador.AmbassadorConfig;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import mockwebserver3.MockWebServer;
 import okhttp3.Headers;
@@ -31,6 +33,7 @@ public final class AmbassadorHarness implements AutoCloseable {
     private final ByteArrayOutputStream accessLog = new ByteArrayOutputStream();
     private final OkHttpClient client = new OkHttpClient.Builder()
             .readTimeout(Duration.ofSeconds(30)).retryOnConnectionFailure(false).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
     public final AmbassadorConfig config;
 
     private AmbassadorHarness(AmbassadorConfig config) {
@@ -87,6 +90,24 @@ public final class AmbassadorHarness implements AutoCloseable {
 
     public double metric(String name, String... labelPairs) {
         return PrometheusText.sum(metrics(), name, labelPairs);
+    }
+
+    /** The latest request traces from {@code /debug/requests}, newest first. */
+    public JsonNode traces(int limit) {
+        Answer answer = admin("/debug/requests?limit=" + limit);
+        if (answer.status() != 200) throw new AssertionError("GET /debug/requests answered " + answer.summary());
+        try {
+            return JSON.readTree(answer.body());
+        } catch (IOException unreadable) {
+            throw new UncheckedIOException(unreadable);
+        }
+    }
+
+    /** The trace of the request that finished last. */
+    public JsonNode lastTrace() {
+        JsonNode traces = traces(1);
+        if (traces.isEmpty()) throw new AssertionError("GET /debug/requests holds no trace yet");
+        return traces.get(0);
     }
 
     public String accessLog() {

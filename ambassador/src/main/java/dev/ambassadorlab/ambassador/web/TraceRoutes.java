@@ -1,0 +1,126 @@
+package dev.ambassadorlab.ambassador.web;
+
+import dev.ambassadorlab.ambassador.AmbassadorException;
+import dev.ambassadorlab.ambassador.ErrorCode;
+import dev.ambassadorlab.ambassador.trace.RequestTrace;
+import dev.ambassadorlab.ambassador.trace.TraceBuffer;
+import dev.ambassadorlab.ambassador.trace.TraceJson;
+import io.javalin.http.Context;
+import io.javalin.http.sse.SseClient;
+import io.javalin.http.sse.SseHandler;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The admin port's view of the request traces: {@code GET /debug/requests?limit=N}, the latest ones as JSON, newest
+ * first; and {@code GET /debug/requests/stream}, each new one as a Server-Sent Event named "trace".
+ *
+ * <p>The stream is fed by one thread that looks at the {@link TraceBuffer} ten times a second while somebody listens
+ * (and sleeps otherwise): a request only writes its trace into the buffer, and never waits for a slow listener. A
+ * listener that falls more than the buffer's size behind misses the traces in between.
+ */
+public final class TraceRoutes {
+    /** Listeners at once: the console and a few curls; each costs a connection and the stream's work. */
+    static final int MAX_LISTENERS = 8;
+    private static final Duration POLL = Duration.ofMillis(100);
+    private final TraceBuffer traces;
+    private final Set<SseClient> listeners = ConcurrentHashMap.newKeySet();
+    private final SseHandler stream = new SseHandler(this::listen);
+    private Thread publisher;
+
+    public TraceRoutes(TraceBuffer traces) {
+        this.traces = traces;
+    }
+
+    /** GET /debug/requests?limit=N: N from 1 to the buffer's size, 50 when not given. */
+    public void latest(Context ctx) {
+        refuseWhenOff();
+        int limit = limit(ctx.queryParam("limit"));
+        ctx.contentType("application/json").result(TraceJson.of(traces.latest(limit)));
+    }
+
+    /** GET /debug/requests/stream: the traces of requests that finish from now on. */
+    public void stream(Context ctx) throws Exception {
+        refuseWhenOff();
+        String accept = ctx.header("Accept");
+        if (accept == null || !accept.contains("text/event-stream")) {
+            throw new AmbassadorException(ErrorCode.NOT_ACCEPTABLE, "this route is a stream of Server-Sent Events: "
+                    + "ask with the header Accept: text/event-stream (curl -N -H 'Accept: text/event-stream' ...)");
+        }
+        if (listeners.size() >= MAX_LISTENERS) {
+            throw new AmbassadorException(ErrorCode.OVERLOADED, "the trace stream already has " + MAX_LISTENERS
+                    + " listeners; close one, or read GET /debug/requests instead", Duration.ofSeconds(5));
+        }
+        stream.handle(ctx);
+    }
+
+    private void listen(SseClient client) {
+        client.keepAlive();
+        client.onClose(() -> listeners.remove(client));
+        // A comment first, so the listener sees at once that it is connected, before any request finishes.
+        client.sendComment("traces of the requests that finish from now on");
+        listeners.add(client);
+        LockSupport.unpark(publisher());
+    }
+
+    /** The thread that feeds the stream, started by its first listener: an ambassador nobody watches has none. */
+    private synchronized Thread publisher() {
+        if (publisher == null) {
+            publisher = new Thread(this::publish, "trace-stream");
+            publisher.setDaemon(true);
+            publisher.start();
+        }
+        return publisher;
+    }
+
+    private void publish() {
+        long seen = traces.added();
+        while (true) {
+            if (listeners.isEmpty()) {
+                LockSupport.park(this);
+                seen = traces.added();
+                continue;
+            }
+            LockSupport.parkNanos(this, POLL.toNanos());
+            long added = traces.added();
+            for (RequestTrace trace : traces.between(seen, added)) send(TraceJson.of(trace));
+            seen = added;
+        }
+    }
+
+    private void send(String json) {
+        for (SseClient client : listeners) {
+            if (client.terminated()) {
+                listeners.remove(client);
+                continue;
+            }
+            client.sendEvent("trace", json);
+        }
+    }
+
+    private void refuseWhenOff() {
+        if (traces.size() == 0) {
+            throw new AmbassadorException(ErrorCode.NOT_FOUND, "request traces are off (TRACE_BUFFER_SIZE=0); set "
+                    + "TRACE_BUFFER_SIZE to keep the latest ones");
+        }
+    }
+
+    private int limit(String given) {
+        if (given == null) return Math.min(50, traces.size());
+        int limit;
+        try {
+            limit = Integer.parseInt(given);
+        } catch (NumberFormatException notANumber) {
+            limit = 0;
+        }
+        if (limit < 1 || limit > traces.size()) {
+            throw new AmbassadorException(ErrorCode.BAD_PARAMETER, "limit must be a whole number from 1 to "
+                    + traces.size() + " (TRACE_BUFFER_SIZE)");
+        }
+        return limit;
+    }
+}
