@@ -5,7 +5,8 @@
 #                         (on the public JRE when it is here, else on the local stand-in): for ./lab grade and k8s
 #   images.sh --offline   builds local stand-ins for them, for machines without a registry:
 #     ambassador-lab/jre:17        Debian bookworm with OpenJDK 17's JRE (debootstrap, then docker import)
-#     ambassador-lab/toxiproxy:V   the real Toxiproxy server, built from its Go module (static binary, FROM scratch)
+#     ambassador-lab/toxiproxy:V   the real Toxiproxy server, built from its Go module (static binary, FROM scratch;
+#                                  toxiproxy/toxiproxy-server.sh builds and caches it, ./lab up runs the same one)
 #     ambassador-lab/wiremock:V    the WireMock standalone jar from Maven Central on the JRE stand-in
 #     ambassador-lab/prometheus:V  Debian's prometheus package (server and promtool), laid out as the official image
 #   images.sh --naive     builds only the naive reference ambassador (--offline builds it too; it has no public image):
@@ -77,18 +78,11 @@ build_prometheus() {
 build_toxiproxy() {
   local image="ambassador-lab/toxiproxy:$toxiproxy_version"
   exists "$image" && { echo "ok      $image (already built)"; return; }
-  need go golang-go "$image" "install Go 1.22 or newer (https://go.dev/dl)"
-  local go_version; go_version="$(go env GOVERSION)"
-  case "$go_version" in
-    go1.1[0-9]* | go1.2[01] | go1.2[01].*) echo "Building $image needs Go 1.22 or newer; this is $go_version (https://go.dev/dl)" >&2; exit 1 ;;
-  esac
+  # The same static binary ./lab up runs, built from the Go module once and cached (toxiproxy/toxiproxy-server.sh).
+  local server; server="$("$here/toxiproxy/toxiproxy-server.sh")"
   local work; work="$(mktemp -d)"
-  echo "build   $image: go install github.com/Shopify/toxiproxy/v2/cmd/server@v$toxiproxy_version"
-  # -X ...Version makes the server report its real version at /version, as the released binaries do.
-  GOBIN="$work" CGO_ENABLED=0 go install -trimpath \
-    -ldflags "-s -w -X github.com/Shopify/toxiproxy/v2.Version=$toxiproxy_version" \
-    "github.com/Shopify/toxiproxy/v2/cmd/server@v$toxiproxy_version"
-  mv "$work/server" "$work/toxiproxy"
+  echo "build   $image: $server, FROM scratch"
+  cp "$server" "$work/toxiproxy"
   cp "$here/toxiproxy/Dockerfile" "$work/Dockerfile"
   "$docker" build -q -t "$image" "$work" >/dev/null
   rm -rf "$work"
