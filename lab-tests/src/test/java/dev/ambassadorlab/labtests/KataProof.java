@@ -26,7 +26,7 @@ import static org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.r
  * are built from solutions/: every solution passes its check. Here each exercise's scenarios run again with its
  * untouched starter from exercises/ in place, and must fail, naming the behaviour that is missing.
  * Its name keeps it out of `./mvnw verify` (a learner's own work in exercises/ would rightly make it fail); CI runs it:
- * ./mvnw -pl lab-tests verify -Dit.test=KataProof
+ * ./mvnw -pl console,lab-tests verify -Dit.test=KataProof
  */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class KataProof {
