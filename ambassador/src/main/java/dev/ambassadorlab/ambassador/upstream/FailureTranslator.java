@@ -79,17 +79,20 @@ public final class FailureTranslator {
 
     /**
      * Why the attempts of a call stopped when the last one failed in a way worth retrying (a 5xx or 429, or an I/O
-     * failure): the request was not safe to repeat, every retry allowed was made, or the retry policy gave up early
-     * because the upstream asked for a wait beyond the cap or the retry budget was spent. Noted on the request's
-     * trace; whatever else ended it (a deadline, an open breaker) has an error code of its own that says so.
+     * failure): the request was not safe to repeat, every retry allowed was made, or the retry policy stopped early,
+     * because the upstream asked for a wait beyond the cap or the retry budget was spent. A policy that stops early for
+     * no reason the ambassador can see (a learner's, retrying less than it was told) ran out of retries all the same.
+     * Noted on the request's trace; whatever else ended it (a deadline, an open breaker) has an error code of its own.
      *
-     * @param lastAnswer the last attempt's answer, or null when it failed without one
+     * @param lastAnswer  the last attempt's answer, or null when it failed without one
+     * @param budgetSpent whether the retry budget has no retry left now
      */
     public Ending whyRetriesStopped(UpstreamRequest request, int retriesAllowed, int attempts,
-                                    UpstreamResponse lastAnswer) {
+                                    UpstreamResponse lastAnswer, boolean budgetSpent) {
         if (retriesAllowed == 0 && !request.isSafeToRepeat()) return Ending.NOT_RETRYABLE;
         if (attempts > retriesAllowed) return Ending.RETRIES_EXHAUSTED;
-        return retryAfter.exceedsCap(lastAnswer) ? Ending.RETRY_AFTER_TOO_LONG : Ending.RETRY_BUDGET_SPENT;
+        if (retryAfter.exceedsCap(lastAnswer)) return Ending.RETRY_AFTER_TOO_LONG;
+        return budgetSpent ? Ending.RETRY_BUDGET_SPENT : Ending.RETRIES_EXHAUSTED;
     }
 
     /** The request deadline passed during the attempts of {@code call}. */

@@ -9,6 +9,7 @@ import dev.ambassadorlab.ambassador.resilience.RetryBudget;
 import dev.ambassadorlab.ambassador.resilience.RetryPolicies;
 import dev.ambassadorlab.ambassador.resilience.RetryWait;
 import dev.ambassadorlab.ambassador.resilience.Timeouts;
+import dev.ambassadorlab.ambassador.trace.Ending;
 import dev.ambassadorlab.ambassador.trace.RequestTrace;
 import dev.ambassadorlab.ambassador.web.RequestContext;
 import dev.failsafe.Failsafe;
@@ -69,18 +70,24 @@ public final class ResilientUpstream {
         try {
             UpstreamResponse response = policies.get(() -> attempt(request, caller));
             if (RetryPolicies.isRetryableStatus(response)) {
-                caller.trace().note(failures.whyRetriesStopped(request, retriesAllowed, caller.callAttempts(), response));
+                caller.trace().note(whyRetriesStopped(request, retriesAllowed, caller, response));
             }
             return response;
         } catch (RuntimeException failure) {
             if (failure instanceof FailsafeException && failure.getCause() instanceof IOException) {
-                caller.trace().note(failures.whyRetriesStopped(request, retriesAllowed, caller.callAttempts(), null));
+                caller.trace().note(whyRetriesStopped(request, retriesAllowed, caller, null));
             }
             AmbassadorException answer = failures.translate(failure, request, caller.callAttempts());
             // Kept for the log line even when a stale image answers in the end.
             caller.noteDetail(answer.detail());
             throw answer;
         }
+    }
+
+    private Ending whyRetriesStopped(UpstreamRequest request, int retriesAllowed, RequestContext caller,
+                                     UpstreamResponse lastAnswer) {
+        return failures.whyRetriesStopped(request, retriesAllowed, caller.callAttempts(), lastAnswer,
+                budget.remaining() < 1);
     }
 
     /** The answer for a response that is not a 2xx, once retries are over; see {@link FailureTranslator#rejected}. */
