@@ -42,7 +42,8 @@ class ConsoleTest {
                 "ambassador_requests_total{status=\"success\"} 1\nambassador_circuit_breaker_state{upstream=\"cats\"} 0\n")));
         console = Console.start(ConsoleSettings.fromEnv(Map.of("CONSOLE_PORT", "0",
                 "AMBASSADOR_ADMIN_URL", ambassador.baseUrl(), "TOXIPROXY_URL", "http://127.0.0.1:9",
-                "APP_URL", "http://127.0.0.1:9")), new PrintStream(printed, true, StandardCharsets.UTF_8));
+                // The stand-in is a WireMock too: its admin API stands in for the mock Cat API's.
+                "WIREMOCK_URL", ambassador.baseUrl(), "APP_URL", "http://127.0.0.1:9")), new PrintStream(printed, true, StandardCharsets.UTF_8));
     }
 
     @AfterEach
@@ -101,6 +102,16 @@ class ConsoleTest {
         assertThat(text("POST", "/api/faults/meteor", 404)).contains("\"error\":\"unknown_fault\"");
         assertThat(text("POST", "/api/faults/latency", 503)).contains("TOXIPROXY_URL");
         assertThat(text("GET", "/api/traces?limit=0", 400)).contains("choose 1 to 200");
+    }
+
+    @Test
+    void clear_all_without_toxiproxy_clears_wiremocks_faults_and_says_what_it_could_not_reach() throws IOException {
+        text("POST", "/api/faults/hostile-search", 200);
+
+        assertThat(text("DELETE", "/api/faults", 200))
+                .contains("\"note\":\"Cleared the faults of [WireMock]; not the others: Toxiproxy cannot be reached at")
+                .contains("TOXIPROXY_URL").contains("\"cleared\":[\"WIREMOCK\"]");
+        assertThat(text("GET", "/api/faults", 200)).doesNotContain("\"active\":true");
     }
 
     @Test
