@@ -75,7 +75,9 @@ public final class Faults {
                 failedStatus = failed.status();
             }
         }
-        if (cleared.isEmpty()) throw new AdminApiException(failedStatus, "no fault cleared: " + String.join("; ", failures));
+        if (cleared.isEmpty()) {
+            throw new AdminApiException(failedStatus, "no fault cleared: " + String.join("; ", failures));
+        }
         end(name -> cleared.contains(FaultCatalogue.named(name).through()));
         String note = failures.isEmpty() ? "Every fault is off: the mock Cat API answers normally again."
                 : "Cleared the faults of " + cleared + "; not the others: " + String.join("; ", failures);
