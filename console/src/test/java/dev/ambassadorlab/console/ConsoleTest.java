@@ -105,6 +105,19 @@ class ConsoleTest {
     }
 
     @Test
+    void hostile_names_and_query_values_get_short_json_errors() throws IOException {
+        assertThat(text("POST", "/api/faults/" + "a".repeat(5_000), 404)).hasSizeLessThan(400)
+                .contains("no fault named \\\"" + "a".repeat(40) + "...\\\"");
+        assertThat(text("POST", "/api/faults/%3Cscript%3E%22", 404)).contains("\"error\":\"unknown_fault\"");
+        assertThat(text("GET", "/api/traces?limit=99999999999999999999", 400)).contains("choose 1 to 200");
+        assertThat(text("GET", "/api/traces?limit=-1", 400)).contains("choose 1 to 200");
+        assertThat(text("POST", "/api/load?rate=1e9", 400)).contains("is not a whole number");
+        assertThat(text("POST", "/api/load?rate=10&seconds=99999999999", 400)).contains("is not a whole number");
+        assertThat(text("POST", "/api/load", 400)).contains("rate is missing");
+        assertThat(text("GET", "/api/nothing-here", 404)).contains("\"error\":\"not_found\"");
+    }
+
+    @Test
     void clear_all_without_toxiproxy_clears_wiremocks_faults_and_says_what_it_could_not_reach() throws IOException {
         text("POST", "/api/faults/hostile-search", 200);
 
