@@ -10,6 +10,8 @@ import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -96,25 +98,29 @@ class ConsoleTest {
         assertThat(text("GET", "/api/history", 200)).contains("\"points\":[").contains("\"fault_windows\":[]");
     }
 
-    @Test
-    void wrong_requests_get_json_errors_that_say_what_to_do() throws IOException {
-        assertThat(text("POST", "/api/load?rate=7&seconds=10", 400)).contains("choose one of [0, 1, 10, 50]");
-        assertThat(text("POST", "/api/faults/meteor", 404)).contains("\"error\":\"unknown_fault\"");
-        assertThat(text("POST", "/api/faults/latency", 503)).contains("TOXIPROXY_URL");
-        assertThat(text("GET", "/api/traces?limit=0", 400)).contains("choose 1 to 200");
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource(delimiter = '|', textBlock = """
+            POST | /api/load?rate=7&seconds=10                | 400 | choose one of [0, 1, 10, 50]
+            POST | /api/load?rate=1e9                         | 400 | is not a whole number
+            POST | /api/load?rate=10&seconds=99999999999      | 400 | is not a whole number
+            POST | /api/load                                  | 400 | rate is missing
+            POST | /api/faults/meteor                         | 404 | "error":"unknown_fault"
+            POST | /api/faults/%3Cscript%3E%22                | 404 | "error":"unknown_fault"
+            POST | /api/faults/latency                        | 503 | TOXIPROXY_URL
+            GET  | /api/traces?limit=0                        | 400 | choose 1 to 200
+            GET  | /api/traces?limit=-1                       | 400 | choose 1 to 200
+            GET  | /api/traces?limit=99999999999999999999     | 400 | choose 1 to 200
+            GET  | /api/nothing-here                          | 404 | "error":"not_found"
+            """)
+    void wrong_and_hostile_requests_get_json_errors_that_say_what_to_do(String method, String path, int status,
+                                                                        String says) throws IOException {
+        assertThat(text(method, path, status)).contains(says);
     }
 
     @Test
-    void hostile_names_and_query_values_get_short_json_errors() throws IOException {
+    void a_pasted_page_for_a_fault_name_gets_a_short_answer() throws IOException {
         assertThat(text("POST", "/api/faults/" + "a".repeat(5_000), 404)).hasSizeLessThan(400)
                 .contains("no fault named \\\"" + "a".repeat(40) + "...\\\"");
-        assertThat(text("POST", "/api/faults/%3Cscript%3E%22", 404)).contains("\"error\":\"unknown_fault\"");
-        assertThat(text("GET", "/api/traces?limit=99999999999999999999", 400)).contains("choose 1 to 200");
-        assertThat(text("GET", "/api/traces?limit=-1", 400)).contains("choose 1 to 200");
-        assertThat(text("POST", "/api/load?rate=1e9", 400)).contains("is not a whole number");
-        assertThat(text("POST", "/api/load?rate=10&seconds=99999999999", 400)).contains("is not a whole number");
-        assertThat(text("POST", "/api/load", 400)).contains("rate is missing");
-        assertThat(text("GET", "/api/nothing-here", 404)).contains("\"error\":\"not_found\"");
     }
 
     @Test
