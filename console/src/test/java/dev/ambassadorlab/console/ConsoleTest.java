@@ -128,8 +128,8 @@ class ConsoleTest {
         text("POST", "/api/faults/hostile-search", 200);
 
         assertThat(text("DELETE", "/api/faults", 200))
-                .contains("\"note\":\"Cleared the faults of [WireMock]; not the others: Toxiproxy cannot be reached at")
-                .contains("TOXIPROXY_URL").contains("\"cleared\":[\"WIREMOCK\"]");
+                .contains("\"note\":\"Cleared the faults of WireMock; not the others: Toxiproxy cannot be reached at")
+                .contains("TOXIPROXY_URL").contains("\"cleared\":[\"WireMock\"]");
         assertThat(text("GET", "/api/faults", 200)).doesNotContain("\"active\":true");
     }
 

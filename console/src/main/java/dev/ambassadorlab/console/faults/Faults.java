@@ -41,7 +41,7 @@ public final class Faults {
      * What clearing all did: the admin APIs it cleared, and a note for the person who pressed it that says so, or names
      * the one that could not be reached and why (its faults stay as they were).
      */
-    public record Cleared(String note, List<Fault.Through> cleared, List<FaultView> faults) {
+    public record Cleared(String note, List<String> cleared, List<FaultView> faults) {
     }
 
     /** The faults, with a burst whose answers are all used up shown off (WireMock is asked when one is on). */
@@ -79,9 +79,11 @@ public final class Faults {
             throw new AdminApiException(failedStatus, "no fault cleared: " + String.join("; ", failures));
         }
         end(name -> cleared.contains(FaultCatalogue.named(name).through()));
+        List<String> reached = cleared.stream().map(Fault.Through::toString).toList();
         String note = failures.isEmpty() ? "Every fault is off: the mock Cat API answers normally again."
-                : "Cleared the faults of " + cleared + "; not the others: " + String.join("; ", failures);
-        return new Cleared(note, List.copyOf(cleared), FaultCatalogue.FAULTS.stream().map(this::view).toList());
+                : "Cleared the faults of " + String.join(" and ", reached) + "; not the others: "
+                        + String.join("; ", failures);
+        return new Cleared(note, reached, FaultCatalogue.FAULTS.stream().map(this::view).toList());
     }
 
     private void clear(Fault.Through api) {
