@@ -58,15 +58,19 @@ function renderFaults() {
 }
 
 async function applyFault(name) {
-  await faultAction(() => api("POST", `/api/faults/${encodeURIComponent(name)}`), `${name} on`);
+  await faultAction(() => api("POST", `/api/faults/${encodeURIComponent(name)}`).then(() => ""));
 }
 
-async function faultAction(action, done) {
+async function clearFaults() {
+  // Clearing goes on when one admin API cannot be reached; its note says which, so it is shown either way.
+  await faultAction(() => api("DELETE", "/api/faults").then((cleared) => cleared.note));
+}
+
+/** Runs a fault action and shows its note, or why it failed, next to the buttons. */
+async function faultAction(action) {
   const message = $("#fault-message");
   try {
-    await action();
-    message.textContent = "";
-    message.dataset.last = done;
+    message.textContent = await action();
   } catch (failed) {
     message.textContent = failed.message;
   }
@@ -264,12 +268,22 @@ const faultShading = {
 const PALETTE = ["#1a6b2f", "#2d5ca8", "#b06000", "#a3141c", "#6b3fa0", "#555", "#00838f", "#8d6e00"];
 const DASHES = [[], [8, 4], [2, 3], [12, 3, 2, 3]];
 
-function series(labels) {
+const oneDecimal = (v) => v.toFixed(1);
+
+function series(labels, word = oneDecimal) {
   return labels.map((label, i) => ({ label, stroke: PALETTE[i % PALETTE.length], width: 2, dash: DASHES[i % DASHES.length],
-    value: (u, v) => (v === null ? "–" : v.toFixed(1)) }));
+    value: (u, v) => (v === null ? "–" : word(v)) }));
 }
 
-function chart(id, labels, values) {
+/** The breaker chart's y axis: the three states the ambassador's gauge takes, by name, and nothing between. */
+const BREAKER_AXIS = {
+  scale: { range: [-0.1, 2.1] },
+  axis: { size: 80, splits: () => [0, 1, 2], values: (u, splits) => splits.map((v) => BREAKER_WORDS[v] ?? "") },
+  word: (v) => BREAKER_WORDS[v] ?? String(v),
+};
+
+/** Draws (or updates) one chart of the last five minutes; yAxis fixes its scale, ticks and legend words. */
+function chart(id, labels, values, yAxis = {}) {
   const key = `${id}:${labels.join(",")}`;
   const data = [state.points.map((p) => p.time / 1000), ...values];
   const existing = state.charts[id];
@@ -282,7 +296,8 @@ function chart(id, labels, values) {
   // The x axis always spans the last five minutes, so a fault's shade sits where it happened.
   const lastFive = () => { const end = state.points[state.points.length - 1].time / 1000; return [end - WINDOW_SECONDS, end]; };
   const opts = { width: Math.max(400, target.clientWidth || 560), height: 220, plugins: [faultShading],
-    series: [{}, ...series(labels)], axes: [{}, { size: 60 }], scales: { x: { time: true, range: lastFive } } };
+    series: [{}, ...series(labels, yAxis.word)], axes: [{}, { size: 60, ...yAxis.axis }],
+    scales: { x: { time: true, range: lastFive }, ...(yAxis.scale ? { y: yAxis.scale } : {}) } };
   state.charts[id] = { key, plot: new uPlot(opts, data, target) };
 }
 
@@ -293,13 +308,15 @@ function drawCharts() {
   chart("chart-latency", ["p50", "p99"], [pick((p) => p.p50_ms), pick((p) => p.p99_ms)]);
   chart("chart-retries", ["retries"], [pick((p) => p.retries_per_second)]);
   const upstreams = [...new Set(state.points.flatMap((p) => Object.keys(p.breakers || {})))].sort();
-  if (upstreams.length) chart("chart-breakers", upstreams, upstreams.map((u) => pick((p) => p.breakers[u])));
+  if (upstreams.length) {
+    chart("chart-breakers", upstreams, upstreams.map((u) => pick((p) => p.breakers[u])), BREAKER_AXIS);
+  }
 }
 
 // ---------------------------------------------------------------- start
 
 async function start() {
-  $("#clear-all").addEventListener("click", () => faultAction(() => api("DELETE", "/api/faults"), "cleared"));
+  $("#clear-all").addEventListener("click", clearFaults);
   document.querySelectorAll('input[name="rate"]').forEach((radio) =>
     radio.addEventListener("change", () => radio.checked && setLoad(radio.value)));
   const history = await api("GET", "/api/history");

@@ -32,10 +32,7 @@ final class ConsoleApp {
             javalin.staticFiles.enableWebjars();
             javalin.routes.get("/api/faults", ctx -> ctx.json(faults.list()));
             javalin.routes.post("/api/faults/{name}", ctx -> ctx.json(faults.apply(ctx.pathParam("name"))));
-            javalin.routes.delete("/api/faults", ctx -> {
-                faults.clearAll();
-                ctx.json(faults.list());
-            });
+            javalin.routes.delete("/api/faults", ctx -> ctx.json(faults.clearAll()));
             javalin.routes.get("/api/load", ctx -> ctx.json(load.status()));
             javalin.routes.post("/api/load", ctx -> ctx.json(load.start(
                     LoadRequest.parse(ctx.queryParam("rate"), ctx.queryParam("seconds")))));

@@ -10,6 +10,8 @@ import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -42,7 +44,8 @@ class ConsoleTest {
                 "ambassador_requests_total{status=\"success\"} 1\nambassador_circuit_breaker_state{upstream=\"cats\"} 0\n")));
         console = Console.start(ConsoleSettings.fromEnv(Map.of("CONSOLE_PORT", "0",
                 "AMBASSADOR_ADMIN_URL", ambassador.baseUrl(), "TOXIPROXY_URL", "http://127.0.0.1:9",
-                "APP_URL", "http://127.0.0.1:9")), new PrintStream(printed, true, StandardCharsets.UTF_8));
+                // The stand-in is a WireMock too: its admin API stands in for the mock Cat API's.
+                "WIREMOCK_URL", ambassador.baseUrl(), "APP_URL", "http://127.0.0.1:9")), new PrintStream(printed, true, StandardCharsets.UTF_8));
     }
 
     @AfterEach
@@ -95,12 +98,39 @@ class ConsoleTest {
         assertThat(text("GET", "/api/history", 200)).contains("\"points\":[").contains("\"fault_windows\":[]");
     }
 
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource(delimiter = '|', textBlock = """
+            POST | /api/load?rate=7&seconds=10                | 400 | choose one of [0, 1, 10, 50]
+            POST | /api/load?rate=1e9                         | 400 | is not a whole number
+            POST | /api/load?rate=10&seconds=99999999999      | 400 | is not a whole number
+            POST | /api/load                                  | 400 | rate is missing
+            POST | /api/faults/meteor                         | 404 | "error":"unknown_fault"
+            POST | /api/faults/%3Cscript%3E%22                | 404 | "error":"unknown_fault"
+            POST | /api/faults/latency                        | 503 | TOXIPROXY_URL
+            GET  | /api/traces?limit=0                        | 400 | choose 1 to 200
+            GET  | /api/traces?limit=-1                       | 400 | choose 1 to 200
+            GET  | /api/traces?limit=99999999999999999999     | 400 | choose 1 to 200
+            GET  | /api/nothing-here                          | 404 | "error":"not_found"
+            """)
+    void wrong_and_hostile_requests_get_json_errors_that_say_what_to_do(String method, String path, int status,
+                                                                        String says) throws IOException {
+        assertThat(text(method, path, status)).contains(says);
+    }
+
     @Test
-    void wrong_requests_get_json_errors_that_say_what_to_do() throws IOException {
-        assertThat(text("POST", "/api/load?rate=7&seconds=10", 400)).contains("choose one of [0, 1, 10, 50]");
-        assertThat(text("POST", "/api/faults/meteor", 404)).contains("\"error\":\"unknown_fault\"");
-        assertThat(text("POST", "/api/faults/latency", 503)).contains("TOXIPROXY_URL");
-        assertThat(text("GET", "/api/traces?limit=0", 400)).contains("choose 1 to 200");
+    void a_pasted_page_for_a_fault_name_gets_a_short_answer() throws IOException {
+        assertThat(text("POST", "/api/faults/" + "a".repeat(5_000), 404)).hasSizeLessThan(400)
+                .contains("no fault named \\\"" + "a".repeat(40) + "...\\\"");
+    }
+
+    @Test
+    void clear_all_without_toxiproxy_clears_wiremocks_faults_and_says_what_it_could_not_reach() throws IOException {
+        text("POST", "/api/faults/hostile-search", 200);
+
+        assertThat(text("DELETE", "/api/faults", 200))
+                .contains("\"note\":\"Cleared the faults of WireMock; not the others: Toxiproxy cannot be reached at")
+                .contains("TOXIPROXY_URL").contains("\"cleared\":[\"WireMock\"]");
+        assertThat(text("GET", "/api/faults", 200)).doesNotContain("\"active\":true");
     }
 
     @Test

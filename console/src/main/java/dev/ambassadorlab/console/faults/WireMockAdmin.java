@@ -1,11 +1,16 @@
 package dev.ambassadorlab.console.faults;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The HTTP faults, through WireMock's admin API: mappings above the mock's own (priority 1) that carry metadata
@@ -13,7 +18,11 @@ import java.util.Map;
  */
 public final class WireMockAdmin {
     static final String SEARCH = "/v1/images/search";
+    /** The state a scenario of answers in turn reaches once its last answer is given. */
+    static final String USED_UP = "over";
     private final AdminApi api;
+    /** The scenario each fault of answers in turn started last, by fault name. */
+    private final Map<String, String> scenarios = new ConcurrentHashMap<>();
 
     public WireMockAdmin(HttpUrl url, OkHttpClient http) {
         this.api = new AdminApi("WireMock", "WIREMOCK_URL", url, http);
@@ -26,7 +35,7 @@ public final class WireMockAdmin {
         String scenario = "lab console " + fault + " " + System.nanoTime();
         String state = "Started";
         for (int i = 0; i < answers.size(); i++) {
-            String next = i == answers.size() - 1 ? "over" : "answer " + (i + 2);
+            String next = i == answers.size() - 1 ? USED_UP : "answer " + (i + 2);
             Map<String, Object> mapping = searchMapping(fault, answers.get(i));
             mapping.put("scenarioName", scenario);
             mapping.put("requiredScenarioState", state);
@@ -34,6 +43,22 @@ public final class WireMockAdmin {
             api.post("/__admin/mappings", mapping);
             state = next;
         }
+        scenarios.put(fault, scenario);
+    }
+
+    /** Those of the faults whose answers in turn have all been given; one look at WireMock's scenarios at most. */
+    Set<String> usedUp(Collection<String> faults) {
+        Set<String> usedUp = new HashSet<>();
+        if (faults.stream().noneMatch(scenarios::containsKey)) return usedUp;
+        Map<String, String> stateByScenario = new LinkedHashMap<>();
+        for (JsonNode scenario : api.getJson("/__admin/scenarios").path("scenarios")) {
+            stateByScenario.put(scenario.path("name").asText(), scenario.path("state").asText());
+        }
+        for (String fault : faults) {
+            String scenario = scenarios.get(fault);
+            if (scenario != null && USED_UP.equals(stateByScenario.get(scenario))) usedUp.add(fault);
+        }
+        return usedUp;
     }
 
     /** Every search answers this until the fault is cleared. */
@@ -46,6 +71,7 @@ public final class WireMockAdmin {
     void clear() {
         api.post("/__admin/mappings/remove-by-metadata", Map.of("matchesJsonPath", "$.labConsole"));
         api.post("/__admin/scenarios/reset", Map.of());
+        scenarios.clear();
     }
 
     private void removeFault(String fault) {

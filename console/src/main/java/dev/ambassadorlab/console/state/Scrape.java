@@ -44,14 +44,23 @@ public record Scrape(List<Series> series) {
         return sums;
     }
 
-    /** A histogram's cumulative bucket counts by upper bound (+Inf included). */
+    /** A histogram's cumulative bucket counts by upper bound (+Inf included); a bound that is not a number is left out. */
     public TreeMap<Double, Double> buckets(String histogram) {
         TreeMap<Double, Double> buckets = new TreeMap<>();
-        byLabel(histogram + "_bucket", "le").forEach((le, count) -> buckets.put(upperBound(le), count));
+        byLabel(histogram + "_bucket", "le").forEach((le, count) -> {
+            Double bound = upperBound(le);
+            if (bound != null) buckets.put(bound, count);
+        });
         return buckets;
     }
 
-    private static double upperBound(String le) {
-        return le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+    private static Double upperBound(String le) {
+        if (le.equals("+Inf")) return Double.POSITIVE_INFINITY;
+        try {
+            double bound = Double.parseDouble(le);
+            return Double.isNaN(bound) ? null : bound;
+        } catch (NumberFormatException notANumber) {
+            return null;
+        }
     }
 }

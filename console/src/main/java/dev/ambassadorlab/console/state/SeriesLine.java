@@ -26,11 +26,8 @@ final class SeriesLine {
             valueStart = space;
         }
         String[] rest = line.substring(valueStart).strip().split("\\s+");
-        try {
-            return new Scrape.Series(name, Map.copyOf(labels), parseValue(rest[0]));
-        } catch (NumberFormatException notANumber) {
-            return null;
-        }
+        Double value = finiteValue(rest[0]);
+        return value == null ? null : new Scrape.Series(name, Map.copyOf(labels), value);
     }
 
     /** Reads label="value" pairs up to the closing brace and returns its index, or -1 when they do not close. */
@@ -62,12 +59,16 @@ final class SeriesLine {
         return -1;
     }
 
-    private static double parseValue(String text) {
-        return switch (text) {
-            case "+Inf" -> Double.POSITIVE_INFINITY;
-            case "-Inf" -> Double.NEGATIVE_INFINITY;
-            case "NaN" -> Double.NaN;
-            default -> Double.parseDouble(text);
-        };
+    /**
+     * The sample's value, or null when it is not a finite number: the console draws rates and gauges, where +Inf and
+     * NaN have no place, and they are not JSON, so one would break the page's every reading.
+     */
+    private static Double finiteValue(String text) {
+        try {
+            double value = Double.parseDouble(text);
+            return Double.isFinite(value) ? value : null;
+        } catch (NumberFormatException notANumber) {
+            return null;
+        }
     }
 }

@@ -22,6 +22,8 @@ import java.util.function.LongSupplier;
 public final class StateSampler implements AutoCloseable {
     private static final int POINTS_KEPT = 300;
     private static final long RATE_WINDOW_MS = 5_000;
+    /** The ambassador's page is a few KB; one far larger is not its page, and is not read. */
+    static final long MAX_METRICS_BYTES = 4L * 1024 * 1024;
     private final HttpUrl metrics;
     private final OkHttpClient http;
     private final LongSupplier clockMs;
@@ -46,29 +48,39 @@ public final class StateSampler implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::sample, 0, 1, TimeUnit.SECONDS);
     }
 
-    /** Takes one reading now. */
+    /**
+     * Takes one reading now. It never throws: the timer would stop for good (scheduleWithFixedDelay), and the page
+     * with it; a reading that cannot be made counts as the ambassador not answering.
+     */
     public void sample() {
         long now = clockMs.getAsLong();
         Scrape scrape = scrape();
-        synchronized (this) {
-            StatePoint point;
-            if (scrape == null) {
-                recent.clear();
-                point = StatePoint.down(now);
-            } else {
-                recent.addLast(new Reading(now, scrape));
-                while (recent.size() > 2 && recent.peekFirst().timeMs() < now - RATE_WINDOW_MS) recent.removeFirst();
-                Reading first = recent.peekFirst();
-                point = PodReading.between(first.timeMs(), first.scrape(), now, scrape);
-            }
-            if (points.size() == POINTS_KEPT) points.removeFirst();
-            points.addLast(point);
+        try {
+            record(now, scrape);
+        } catch (RuntimeException unreadable) {
+            record(now, null);
         }
+    }
+
+    private synchronized void record(long now, Scrape scrape) {
+        StatePoint point;
+        if (scrape == null) {
+            recent.clear();
+            point = StatePoint.down(now);
+        } else {
+            recent.addLast(new Reading(now, scrape));
+            while (recent.size() > 2 && recent.peekFirst().timeMs() < now - RATE_WINDOW_MS) recent.removeFirst();
+            Reading first = recent.peekFirst();
+            point = PodReading.between(first.timeMs(), first.scrape(), now, scrape);
+        }
+        if (points.size() == POINTS_KEPT) points.removeFirst();
+        points.addLast(point);
     }
 
     private Scrape scrape() {
         try (Response response = http.newCall(new Request.Builder().url(metrics).build()).execute()) {
-            return response.isSuccessful() ? Scrape.parse(response.body().string()) : null;
+            if (!response.isSuccessful() || response.body().source().request(MAX_METRICS_BYTES + 1)) return null;
+            return Scrape.parse(response.body().string());
         } catch (IOException | RuntimeException notUp) {
             return null;
         }

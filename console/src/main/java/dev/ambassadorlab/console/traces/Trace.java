@@ -3,6 +3,7 @@ package dev.ambassadorlab.console.traces;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 
@@ -17,7 +18,9 @@ public record Trace(String requestId, String method, String path, Integer status
                     long tookMs, List<Attempt> attempts, List<Wait> waits) {
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            // The JSON is relayed to the page as it came: anything after the trace would break the page's JSON.
+            .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
 
     public Trace {
         attempts = attempts == null ? List.of() : List.copyOf(attempts);
@@ -34,12 +37,42 @@ public record Trace(String requestId, String method, String path, Integer status
     public record Wait(String call, int afterAttempt, long offsetMs, long tookMs, String reason) {
     }
 
+    /** A trace with its JSON on one line (all of it, fields the console does not know too), as the page gets it. */
+    public record Received(Trace trace, String json) {
+    }
+
     /** Reads one trace from the ambassador's JSON. */
     public static Trace parse(String json) {
+        return read(json).trace();
+    }
+
+    /** Reads one trace and checks it has what the log view and the page show; the message says what is wrong. */
+    public static Received read(String json) {
+        JsonNode tree;
+        Trace trace;
         try {
-            return JSON.readValue(json, Trace.class);
+            tree = JSON.readTree(json);
+            trace = JSON.treeToValue(tree, Trace.class);
         } catch (JsonProcessingException notATrace) {
             throw new IllegalArgumentException("not a trace: " + notATrace.getOriginalMessage(), notATrace);
         }
+        if (trace == null) throw new IllegalArgumentException("not a trace: null");
+        String missing = trace.missing();
+        if (missing != null) throw new IllegalArgumentException("not a trace: no " + missing);
+        return new Received(trace, tree.toString());
+    }
+
+    /** The first field the text and the page need that is absent, or null. */
+    private String missing() {
+        if (requestId == null) return "request_id";
+        if (method == null || path == null) return "method or path";
+        if (ended == null) return "ended";
+        if (attempts.stream().anyMatch(attempt -> attempt.call() == null || attempt.outcome() == null)) {
+            return "call or outcome in an attempt";
+        }
+        if (waits.stream().anyMatch(wait -> wait.call() == null || wait.reason() == null)) {
+            return "call or reason in a wait";
+        }
+        return null;
     }
 }

@@ -18,6 +18,10 @@ import java.util.concurrent.TimeUnit;
  * with a growing pause and never gives up.
  */
 public final class TraceFeed implements AutoCloseable {
+    /** A trace is about 1 KB; one far larger is not one the ambassador meant to send, and is skipped unread. */
+    static final int MAX_TRACE_BYTES = 64 * 1024;
+    /** What {@link #readLine} returns for a line longer than {@link #MAX_TRACE_BYTES}, after skipping it. */
+    private static final String TOO_LONG = "\0too long";
     private static final Duration FIRST_PAUSE = Duration.ofMillis(250);
     private static final Duration LONGEST_PAUSE = Duration.ofSeconds(5);
     private final HttpUrl stream;
@@ -71,12 +75,17 @@ public final class TraceFeed implements AutoCloseable {
     private void readEvents(BufferedSource source) throws IOException {
         String event = "message";
         StringBuilder data = new StringBuilder();
+        boolean tooLong = false;
         String line;
-        while (!closed && (line = source.readUtf8Line()) != null) {
+        while (!closed && (line = readLine(source)) != null) {
             if (line.isEmpty()) {
-                if ("trace".equals(event) && !data.isEmpty()) received(data.toString());
+                if ("trace".equals(event) && tooLong) skipped("longer than " + MAX_TRACE_BYTES + " bytes");
+                else if ("trace".equals(event) && !data.isEmpty()) received(data.toString());
                 event = "message";
                 data.setLength(0);
+                tooLong = false;
+            } else if (isTooLong(line) || data.length() + line.length() > MAX_TRACE_BYTES) {
+                tooLong = true;
             } else if (line.startsWith("event:")) {
                 event = line.substring(6).strip();
             } else if (line.startsWith("data:")) {
@@ -86,15 +95,47 @@ public final class TraceFeed implements AutoCloseable {
         }
     }
 
+    /**
+     * The next line, or null at the end of the stream. A line longer than {@link #MAX_TRACE_BYTES} is skipped to its
+     * end without being held in memory, and read as {@link #TOO_LONG}.
+     */
+    static String readLine(BufferedSource source) throws IOException {
+        if (source.indexOf((byte) '\n', 0, MAX_TRACE_BYTES + 1) >= 0 || !source.request(MAX_TRACE_BYTES + 1)) {
+            return source.readUtf8Line();
+        }
+        while (true) {
+            long newline = source.indexOf((byte) '\n', 0, MAX_TRACE_BYTES);
+            if (newline >= 0) {
+                source.skip(newline + 1);
+                return TOO_LONG;
+            }
+            source.skip(Math.min(source.getBuffer().size(), MAX_TRACE_BYTES));
+            if (!source.request(1)) return null;
+        }
+    }
+
+    /** The marker itself, not a line that happens to read the same. */
+    @SuppressWarnings("StringEquality")
+    private static boolean isTooLong(String line) {
+        return line == TOO_LONG;
+    }
+
     private void received(String json) {
-        Trace trace;
+        Trace.Received trace;
         try {
-            trace = Trace.parse(json);
+            trace = Trace.read(json);
         } catch (IllegalArgumentException notATrace) {
+            skipped(notATrace.getMessage());
             return;
         }
-        buffer.add(json);
-        out.println(TraceText.format(trace));
+        buffer.add(trace.json());
+        out.println(TraceText.format(trace.trace()));
+    }
+
+    /** Says in the log view that a trace was left out, and why, so a missing request is not a mystery. */
+    private void skipped(String why) {
+        String reason = why.length() <= 200 ? why : why.substring(0, 200) + "...";
+        out.println("(a trace from the ambassador was skipped: " + reason.replaceAll("\\s+", " ") + ")");
     }
 
     private static boolean sleep(Duration pause) {

@@ -152,7 +152,7 @@ class FaultsTest {
                 .containsExactly("latency", "hostile-search");
         assertThat(faults.list().get(0).since()).isEqualTo(NOW.toEpochMilli());
 
-        faults.clearAll();
+        assertThat(faults.clearAll().cleared()).containsExactly("Toxiproxy", "WireMock");
 
         assertThat(faults.list()).noneMatch(Faults.FaultView::active);
         assertThat(faults.windows()).extracting(Faults.FaultWindow::name).containsExactly("latency", "hostile-search");
@@ -162,6 +162,74 @@ class FaultsTest {
         assertThat(mock.getStubMappings()).as("only the mock's own mapping left").extracting(StubMapping::getMetadata)
                 .containsOnlyNulls();
         assertThat(search()).isEqualTo(200);
+    }
+
+    @Test
+    void clear_all_with_toxiproxy_down_still_clears_wiremocks_faults_and_names_what_it_could_not_reach() throws IOException {
+        faults.apply("latency");
+        faults.apply("hostile-search");
+        String url = HttpUrl.get(toxiproxy.baseUrl()).toString();
+        toxiproxy.stop();
+
+        Faults.Cleared cleared = faults.clearAll();
+
+        assertThat(cleared.cleared()).containsExactly("WireMock");
+        assertThat(cleared.note()).startsWith("Cleared the faults of WireMock; not the others: ")
+                .contains("Toxiproxy cannot be reached at " + url + " (TOXIPROXY_URL)");
+        assertThat(cleared.faults()).filteredOn(Faults.FaultView::active).extracting(Faults.FaultView::name)
+                .as("Toxiproxy's fault could not be cleared, so it is still shown on").containsExactly("latency");
+        assertThat(search()).isEqualTo(200);
+    }
+
+    @Test
+    void clear_all_with_wiremock_down_still_clears_toxiproxy() {
+        faults.apply("reset");
+        mock.stop();
+
+        Faults.Cleared cleared = faults.clearAll();
+
+        assertThat(cleared.cleared()).containsExactly("Toxiproxy");
+        assertThat(cleared.note()).contains("WireMock cannot be reached").contains("(WIREMOCK_URL)");
+        assertThat(cleared.faults()).noneMatch(Faults.FaultView::active);
+        toxiproxy.verify(postRequestedFor(urlEqualTo("/proxies/cat-api")).withRequestBody(equalToJson("{\"enabled\":true}")));
+    }
+
+    @Test
+    void clear_all_with_everything_cleared_says_so() {
+        assertThat(faults.clearAll().note()).isEqualTo("Every fault is off: the mock Cat API answers normally again.");
+    }
+
+    @Test
+    void clear_all_with_neither_admin_api_reached_is_a_503_naming_both() {
+        toxiproxy.stop();
+        mock.stop();
+
+        assertThatThrownBy(() -> faults.clearAll())
+                .isInstanceOfSatisfying(AdminApiException.class, failed -> assertThat(failed.status()).isEqualTo(503))
+                .hasMessageContaining("TOXIPROXY_URL").hasMessageContaining("WIREMOCK_URL");
+    }
+
+    @Test
+    void the_list_does_not_fail_when_wiremock_is_down() {
+        faults.apply("burst-503");
+        mock.stop();
+
+        assertThat(faults.list()).filteredOn(Faults.FaultView::active).extracting(Faults.FaultView::name)
+                .containsExactly("burst-503");
+    }
+
+    @Test
+    void a_burst_shows_off_once_its_answers_are_used_up_and_its_window_closes() throws IOException {
+        faults.apply("burst-503");
+        search();
+
+        assertThat(faults.list()).filteredOn(Faults.FaultView::active).extracting(Faults.FaultView::name)
+                .as("one of its two answers given").containsExactly("burst-503");
+
+        search();
+
+        assertThat(faults.list()).as("both answers given").noneMatch(Faults.FaultView::active);
+        assertThat(faults.windows()).extracting(Faults.FaultWindow::to).doesNotContainNull();
     }
 
     @Test
