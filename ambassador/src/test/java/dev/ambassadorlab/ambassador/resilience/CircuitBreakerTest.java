@@ -45,7 +45,8 @@ class CircuitBreakerTest {
         String upstream = "localhost:" + catApi.getPort();
         // Given an upstream that fails: three failures in a row open the breaker
         for (int i = 0; i < 3; i++) Expect.status(pod.ambassador().get("/images/latest"), 503, "a failing upstream");
-        Expect.metric(pod.ambassador(), 2, "2 = open, after 3 failures in a row: BREAKER_FAILURE_THRESHOLD is 3 in this test, 5 by default",
+        Expect.metric(pod.ambassador(), 2,
+                "2 = open, after 3 failures in a row: BREAKER_FAILURE_THRESHOLD is 3 in this test, 5 by default",
                 "ambassador_circuit_breaker_state", "upstream", upstream);
 
         // When the breaker is open, calls fail fast and the upstream sees nothing
