@@ -96,7 +96,8 @@ public final class AmbassadorClient implements Closeable {
             // TODO(01): this ends as a 500 "internal_error" from the app. Answer a JSON error instead: 502
             //  "ambassador_unreachable" when nothing listens at the ambassador's address, 504 "ambassador_timeout"
             //  when it did not answer within `timeout`, 502 "ambassador_failed" when the call broke any other way.
-            //  Say in the reason what to check.
+            //  Say in the reason, in your words, what to check: the ambassador's address (base), and for the timeout
+            //  AMBASSADOR_TIMEOUT_MS with its value.
             throw new IllegalStateException("calling the ambassador failed", failure);
         }
     }

@@ -234,8 +234,10 @@ class CatAppTest {
             expectStatus(response, 502, "no ambassador listening (connection refused)");
             assertThat(response.headers().firstValue("Content-Type")).as("the app's Content-Type: JSON")
                     .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
-            assertThat(response.body()).as("the app's JSON error for an ambassador that is not there")
-                    .contains("\"error\":\"ambassador_unreachable\"", "is it running?");
+            // The reason's words are the learner's; the TODO asks it to name what to check: the ambassador's address.
+            assertThat(response.body()).as("the app's JSON error for an ambassador that is not there: its code, and a "
+                            + "reason naming the ambassador's address (localhost:%d)", closedPort)
+                    .contains("\"error\":\"ambassador_unreachable\"", "localhost:" + closedPort);
         } finally {
             orphan.stop();
         }
@@ -249,8 +251,9 @@ class CatAppTest {
         var response = call(app, "/images/latest");
 
         expectStatus(response, 504, "an ambassador that takes 5 s, past AMBASSADOR_TIMEOUT_MS (2000 ms)");
-        assertThat(response.body()).as("the app's JSON error for a slow ambassador")
-                .contains("\"error\":\"ambassador_timeout\"", "2000 ms (AMBASSADOR_TIMEOUT_MS)");
+        assertThat(response.body()).as("the app's JSON error for a slow ambassador: its code, and a reason naming "
+                        + "AMBASSADOR_TIMEOUT_MS and its value (2000)")
+                .contains("\"error\":\"ambassador_timeout\"", "AMBASSADOR_TIMEOUT_MS", "2000");
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertThat(took).withFailMessage("the app should give up after its 2 s, well before the ambassador's 5 s; "
                 + "it answered after %d ms", took.toMillis()).isLessThan(Duration.ofMillis(4_500));
@@ -264,8 +267,9 @@ class CatAppTest {
         var response = call(app, "/images/latest");
 
         expectStatus(response, 502, "an ambassador answering 500 with an HTML page");
-        assertThat(response.body()).as("the app's JSON error, without the ambassador's HTML")
-                .contains("\"error\":\"ambassador_bad_answer\"", "answered 500 with text/html")
+        assertThat(response.body()).as("the app's JSON error, without the ambassador's HTML: its code, and a reason "
+                        + "naming the status (500) and the type (text/html) that came back")
+                .contains("\"error\":\"ambassador_bad_answer\"", "500", "text/html")
                 .doesNotContain("NullPointerException");
     }
 

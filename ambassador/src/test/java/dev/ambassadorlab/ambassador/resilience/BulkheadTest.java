@@ -27,7 +27,10 @@ import static org.awaitility.Awaitility.await;
 
 class BulkheadTest {
     @RegisterExtension
-    final AmbassadorExtension pod = AmbassadorExtension.withSettings();
+    // A breaker that never opens here: without a bulkhead (the untouched starter) every caller reaches the held
+    // searches, their attempts time out, and a breaker at its default threshold would answer "circuit_open", which
+    // points at exercise 04 instead of at the missing bulkhead.
+    final AmbassadorExtension pod = AmbassadorExtension.withSettings("BREAKER_FAILURE_THRESHOLD", "1000");
     private final MockWebServer catApi = pod.catApi();
 
     @Test
@@ -50,7 +53,8 @@ class BulkheadTest {
 
         // When a third arrives, it is refused at once
         var refused = ambassador.get("/images/latest");
-        Expect.status(refused, 503, "both permits of BULKHEAD_MAX_CONCURRENT=2 held by slow searches");
+        Expect.status(refused, 503, "a third caller while both permits of BULKHEAD_MAX_CONCURRENT=2 are held by "
+                + "slow searches (the bulkhead should refuse it at once: a 503 \"overloaded\")");
         assertThat(refused.body()).as("the refusal's body").contains("\"error\":\"overloaded\"",
                 "BULKHEAD_MAX_CONCURRENT");
         assertThat(refused.header("Retry-After")).as("the refusal's Retry-After: come back in a second").isEqualTo("1");

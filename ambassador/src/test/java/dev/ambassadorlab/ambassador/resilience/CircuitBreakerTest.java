@@ -18,7 +18,10 @@ import static dev.ambassadorlab.ambassador.support.CatApiResponses.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Closed, then open (failing fast, the upstream untouched), then half-open, then closed again once it recovers. */
+/**
+ * Closed, then open (failing fast, the upstream untouched), then half-open, then closed again once it recovers. A
+ * threshold of 3 and an open time of 0.5 s keep it quick; exercise 04's README says so next to the lab's defaults.
+ */
 class CircuitBreakerTest {
     @RegisterExtension
     final AmbassadorExtension pod = AmbassadorExtension.withSettings("RETRY_MAX_RETRIES", "0",
@@ -42,7 +45,8 @@ class CircuitBreakerTest {
         String upstream = "localhost:" + catApi.getPort();
         // Given an upstream that fails: three failures in a row open the breaker
         for (int i = 0; i < 3; i++) Expect.status(pod.ambassador().get("/images/latest"), 503, "a failing upstream");
-        Expect.metric(pod.ambassador(), 2, "2 = open, after BREAKER_FAILURE_THRESHOLD (3) failures in a row",
+        Expect.metric(pod.ambassador(), 2,
+                "2 = open, after 3 failures in a row: BREAKER_FAILURE_THRESHOLD is 3 in this test, 5 by default",
                 "ambassador_circuit_breaker_state", "upstream", upstream);
 
         // When the breaker is open, calls fail fast and the upstream sees nothing

@@ -13,10 +13,21 @@ class ImageHostAllowlistTest {
     private final ImageHostAllowlist allowlist = new ImageHostAllowlist(List.of(
             Origin.parse("cdn2.thecatapi.com"), Origin.parse("*.example.org"), Origin.parse("http://mock:8080")));
 
-    /** check(url) must throw; the failure names the URL that got through. */
+    /**
+     * check(url) must refuse it with an IllegalArgumentException; the failure names the URL that got through. The
+     * refusal's words are the learner's: what is checked is that they name the thing refused, not how they put it.
+     */
     private AbstractThrowableAssert<?, ? extends Throwable> refused(String url) {
         return assertThatThrownBy(() -> allowlist.check(url), "check(%s) should refuse it (IMAGE_HOSTS: "
-                + "cdn2.thecatapi.com, *.example.org, http://mock:8080)", url == null ? "null" : "\"" + url + "\"");
+                + "cdn2.thecatapi.com, *.example.org, http://mock:8080)", url == null ? "null" : "\"" + url + "\"")
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** Refused for its origin, which the refusal names as Origin.of writes it (the TODO asks for that). */
+    private void refusedNamingItsOrigin(String url) {
+        String origin = Origin.of(HttpUrl.get(url.trim())).toString();
+        refused(url).as("the refusal of %s should name its origin, %s (Origin.of), and the allowed ones", url, origin)
+                .hasMessageContaining(origin);
     }
 
     @Test
@@ -35,27 +46,35 @@ class ImageHostAllowlistTest {
 
     @Test
     void anotherPortOrSchemeOfAnAllowedHostIsRefused() {
-        refused("http://cdn2.thecatapi.com/images/abc.jpg")
-                .hasMessageContaining("origin http://cdn2.thecatapi.com:80 is not in IMAGE_HOSTS");
-        refused("https://cdn2.thecatapi.com:8443/a.jpg").hasMessageContaining("not in IMAGE_HOSTS");
-        refused("http://mock:8474/proxies").hasMessageContaining("http://mock:8474");
-        refused("https://mock:8080/a.jpg").hasMessageContaining("not in IMAGE_HOSTS");
+        refusedNamingItsOrigin("http://cdn2.thecatapi.com/images/abc.jpg");
+        refusedNamingItsOrigin("https://cdn2.thecatapi.com:8443/a.jpg");
+        refusedNamingItsOrigin("http://mock:8474/proxies");
+        refusedNamingItsOrigin("https://mock:8080/a.jpg");
     }
 
+    /** OkHttp cannot read these as URLs to fetch; the starter's whyUnreadable already names the scheme. */
     @Test
     void refusesOtherSchemes() {
-        refused("file:///etc/passwd").hasMessageContaining("scheme \"file:\"");
-        refused("ftp://cdn2.thecatapi.com/a.jpg").hasMessageContaining("only http and https");
+        refused("file:///etc/passwd").hasMessageContaining("file:");
+        refused("ftp://cdn2.thecatapi.com/a.jpg").hasMessageContaining("ftp:");
     }
 
     @Test
     void refusesHostsThatAreNotListedIncludingLookAlikes() {
-        refused("http://169.254.169.254/latest/meta-data")
-                .hasMessageContaining("169.254.169.254:80 is not in IMAGE_HOSTS");
-        refused("https://cdn2.thecatapi.com.evil.io/a.jpg").hasMessageContaining("not in IMAGE_HOSTS");
-        refused("https://evilexample.org/a.jpg").hasMessageContaining("not in IMAGE_HOSTS");
-        refused("https://example.org/a.jpg").hasMessageContaining("not in IMAGE_HOSTS");
-        refused("https://cdn2.thecatapi.com@evil.io/a.jpg").hasMessageContaining("user info");
+        refusedNamingItsOrigin("http://169.254.169.254/latest/meta-data");
+        refusedNamingItsOrigin("https://cdn2.thecatapi.com.evil.io/a.jpg");
+        refusedNamingItsOrigin("https://evilexample.org/a.jpg");
+        refusedNamingItsOrigin("https://example.org/a.jpg");
+        refused("https://cdn2.thecatapi.com@evil.io/a.jpg");
+    }
+
+    /** User info on an allowed origin: only the user-info rule refuses these, whatever the refusal says. */
+    @Test
+    void refusesUserInfoEvenOnAnAllowedOrigin() {
+        refused("https://user@cdn2.thecatapi.com/a.jpg");
+        refused("https://user:pw@cdn2.thecatapi.com/a.jpg");
+        refused("https://:pw@cdn2.thecatapi.com/a.jpg");
+        refused("http://u:@mock:8080/a.jpg");
     }
 
     @Test
@@ -78,14 +97,14 @@ class ImageHostAllowlistTest {
                 .isEqualTo("cdn2.thecatapi.com");
         assertThat(allowlist.check(" https://cdn2.thecatapi.com/a.jpg ").host()).as("blanks around it, trimmed")
                 .isEqualTo("cdn2.thecatapi.com");
-        refused("https://evil.io#@cdn2.thecatapi.com/a.jpg").hasMessageContaining("evil.io");
-        refused("https://evil.io?@cdn2.thecatapi.com/a.jpg").hasMessageContaining("evil.io");
-        refused("https://cdn2.thecatapi.com:443@evil.io/a.jpg").hasMessageContaining("user info");
-        refused("https://:@evil.io/a.jpg").hasMessageContaining("evil.io");
-        refused("https://cdn2%2ethecatapi.com.evil.io/a.jpg").hasMessageContaining("cdn2.thecatapi.com.evil.io");
+        refusedNamingItsOrigin("https://evil.io#@cdn2.thecatapi.com/a.jpg");
+        refusedNamingItsOrigin("https://evil.io?@cdn2.thecatapi.com/a.jpg");
+        refused("https://cdn2.thecatapi.com:443@evil.io/a.jpg");
+        refusedNamingItsOrigin("https://:@evil.io/a.jpg");
+        refusedNamingItsOrigin("https://cdn2%2ethecatapi.com.evil.io/a.jpg");
         refused("https://cdn2.thecatapi.com%2e.evil.io/a.jpg").hasMessageContaining("not a valid URL");
-        refused("https://cdn2\u3002thecatapi\u3002com.evil.io/a.jpg").hasMessageContaining("not in IMAGE_HOSTS");
-        refused("HTTP://169.254.169.254/").hasMessageContaining("169.254.169.254:80");
+        refusedNamingItsOrigin("https://cdn2\u3002thecatapi\u3002com.evil.io/a.jpg");
+        refusedNamingItsOrigin("HTTP://169.254.169.254/");
     }
 
     @Test
