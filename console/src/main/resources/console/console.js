@@ -71,8 +71,11 @@ async function faultAction(action) {
   const message = $("#fault-message");
   try {
     message.textContent = await action();
+    message.classList.remove("failed");
   } catch (failed) {
+    // A failure reads as one in words ("could not ...") and in colour.
     message.textContent = failed.message;
+    message.classList.add("failed");
   }
   await refreshState();
 }
