@@ -30,6 +30,7 @@ final class ConsoleApp {
             javalin.jsonMapper(new JavalinJackson(json, false));
             javalin.staticFiles.add("/console", Location.CLASSPATH);
             javalin.staticFiles.enableWebjars();
+            javalin.routes.before(CrossSiteGuard::check);
             javalin.routes.get("/api/faults", ctx -> ctx.json(faults.list()));
             javalin.routes.post("/api/faults/{name}", ctx -> ctx.json(faults.apply(ctx.pathParam("name"))));
             javalin.routes.delete("/api/faults", ctx -> ctx.json(faults.clearAll()));
@@ -44,6 +45,8 @@ final class ConsoleApp {
                     Map.of("points", sampler.history(), "fault_windows", faults.windows())));
             javalin.routes.exception(AdminApiException.class,
                     (failed, ctx) -> error(ctx, failed.status(), "admin_api_failed", failed.getMessage()));
+            javalin.routes.exception(CrossSiteGuard.CrossSiteException.class,
+                    (refused, ctx) -> error(ctx, 403, "cross_site_refused", refused.getMessage()));
             javalin.routes.exception(UnknownFaultException.class,
                     (unknown, ctx) -> error(ctx, 404, "unknown_fault", unknown.getMessage()));
             javalin.routes.exception(IllegalArgumentException.class,

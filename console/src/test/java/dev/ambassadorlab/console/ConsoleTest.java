@@ -117,6 +117,31 @@ class ConsoleTest {
         assertThat(text(method, path, status)).contains(says);
     }
 
+    @ParameterizedTest(name = "Host {0}, Origin {1} -> {2}")
+    @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
+            localhost:PORT      | -                          | 200
+            127.0.0.1:PORT      | http://127.0.0.1:PORT      | 200
+            [::1]:PORT          | -                          | 200
+            10.1.2.3:PORT       | http://10.1.2.3:PORT       | 200
+            localhost:PORT      | http://evil.example        | 403
+            localhost:PORT      | http://localhost:6666      | 403
+            localhost:PORT      | null                       | 403
+            evil.example:PORT   | -                          | 403
+            rebound.test:PORT   | http://rebound.test:PORT   | 403
+            """)
+    void a_page_from_another_site_cannot_switch_faults_or_load_on(String host, String origin, int status)
+            throws IOException {
+        String port = String.valueOf(console.port());
+        var request = new Request.Builder().url("http://127.0.0.1:" + port + "/api/load?rate=1&seconds=1")
+                .header("Host", host.replace("PORT", port)).post(RequestBody.create(new byte[0]));
+        if (origin != null) request.header("Origin", origin.replace("PORT", port));
+        try (Response response = http.newCall(request.build()).execute()) {
+            String body = response.body().string();
+            assertThat(response.code()).as(body).isEqualTo(status);
+            if (status == 403) assertThat(body).contains("\"error\":\"cross_site_refused\"", "http://");
+        }
+    }
+
     @Test
     void a_pasted_page_for_a_fault_name_gets_a_short_answer() throws IOException {
         assertThat(text("POST", "/api/faults/" + "a".repeat(5_000), 404)).hasSizeLessThan(400)
