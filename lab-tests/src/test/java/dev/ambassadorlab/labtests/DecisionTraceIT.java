@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,6 +19,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** What the ambassador decided for one request, as its trace on the admin port tells it, in the whole pod. */
 class DecisionTraceIT extends ChaosTest {
@@ -76,18 +78,26 @@ class DecisionTraceIT extends ChaosTest {
                 .whenScenarioStateIs(state).willSetStateTo(next).willReturn(aResponse().withStatus(503));
     }
 
-    /** The trace of the request with this id, from the latest ones on the admin port. */
+    /**
+     * The trace of the request with this id, from the latest ones on the admin port; the ambassador keeps it once the
+     * answer has gone out, so it may come a moment after the answer.
+     */
     private JsonNode trace(String requestId) {
+        return await("the trace of request " + requestId + " on /debug/requests").atMost(Duration.ofSeconds(5))
+                .until(() -> find(requestId), trace -> trace != null);
+    }
+
+    private JsonNode find(String requestId) {
         Answer answer = pod.admin("/debug/requests?limit=50");
         assertThat(answer.status()).as("GET /debug/requests: %s", answer.body()).isEqualTo(200);
         try {
             for (JsonNode trace : JSON.readTree(answer.body())) {
                 if (requestId.equals(trace.get("request_id").asText())) return trace;
             }
+            return null;
         } catch (IOException unreadable) {
             throw new UncheckedIOException(unreadable);
         }
-        throw new AssertionError("no trace of request " + requestId + " among the latest: " + answer.body());
     }
 
     /** The attempts as "call#number=status", or the outcome when no answer came. */

@@ -58,7 +58,6 @@ public final class RequestLog {
         metrics.requestFinished(status, request.elapsed().toNanos() / 1e9);
         RequestTrace trace = request.trace();
         Ending ended = trace.finish(ctx.req().getMethod(), ctx.path(), ctx.statusCode(), request.servedStale());
-        endings.record(trace);
 
         // Written by hand, one print of one string per request: a map through Jackson cost more than the rest of the
         // line's work. The request id is a plain token (CallerHeaders); the path is escaped like any JSON string.
@@ -79,6 +78,10 @@ public final class RequestLog {
         out.write(bytes, 0, bytes.length);
         // The last request in flight sends out what has gathered (see BatchedStdout); under load, the buffer does.
         if (stillInFlight == 0) out.flush();
+        // Last: whoever sees the trace on /debug/requests finds the request counted and its line written. This runs
+        // after the answer has reached the caller (a relayed body is written straight out), so a caller that asks for
+        // the trace at once may come before it.
+        endings.record(trace);
     }
 
     /**

@@ -24,6 +24,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * A real ambassador (its proxy and admin listeners on free ports) in front of a MockWebServer posing as The Cat API.
  * Tests talk to it over HTTP exactly as the app would, and read its /metrics and its request log.
@@ -35,6 +37,7 @@ public final class AmbassadorHarness implements AutoCloseable {
             .readTimeout(Duration.ofSeconds(30)).retryOnConnectionFailure(false).build();
     private static final ObjectMapper JSON = new ObjectMapper();
     public final AmbassadorConfig config;
+    private volatile String lastRequestId;
 
     private AmbassadorHarness(AmbassadorConfig config) {
         this.config = config;
@@ -103,11 +106,23 @@ public final class AmbassadorHarness implements AutoCloseable {
         }
     }
 
-    /** The trace of the request that finished last. */
+    /**
+     * The trace of the last request sent to the proxy, once it is there: the ambassador keeps it after the answer has
+     * gone out, so it may come a moment after the answer. By then the request is counted and its log line written.
+     */
     public JsonNode lastTrace() {
-        JsonNode traces = traces(1);
-        if (traces.isEmpty()) throw new AssertionError("GET /debug/requests holds no trace yet");
-        return traces.get(0);
+        String id = lastRequestId;
+        if (id == null) throw new AssertionError("no request was sent to the proxy yet");
+        int limit = Math.min(50, config.traceBufferSize());
+        return await("the trace of request " + id + " on /debug/requests").atMost(Duration.ofSeconds(5))
+                .until(() -> find(traces(limit), id), trace -> trace != null);
+    }
+
+    private static JsonNode find(JsonNode traces, String requestId) {
+        for (JsonNode trace : traces) {
+            if (requestId.equals(trace.path("request_id").asText())) return trace;
+        }
+        return null;
     }
 
     public String accessLog() {
@@ -118,6 +133,7 @@ public final class AmbassadorHarness implements AutoCloseable {
         long start = System.nanoTime();
         try (Response response = client.newCall(request).execute()) {
             String body = response.body().string();
+            if (request.url().port() == ambassador.proxyPort()) lastRequestId = response.header("X-Request-Id");
             return new Answer(response.code(), body, response.headers(), Duration.ofNanos(System.nanoTime() - start));
         } catch (IOException failed) {
             throw new UncheckedIOException(failed);
