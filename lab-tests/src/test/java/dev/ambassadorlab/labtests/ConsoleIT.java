@@ -8,6 +8,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -16,6 +18,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -67,31 +70,53 @@ class ConsoleIT extends ChaosTest {
         browser.findElement(By.cssSelector("input[name='rate'][value='1']")).click();
 
         // Then a row shows a request that needed 3 searches and 1 download (data-attempts counts every attempt of
-        // every call together: 4) and ended in success
+        // every call together: 4) and ended in success. The waterfall is drawn again as each trace arrives (the load
+        // goes on), so each look at the row finds it afresh.
         By retried = By.cssSelector(".row[data-ended='success'][data-attempts='4']");
-        WebElement row = new WebDriverWait(browser, TRACE_PATIENCE)
-                .until(ExpectedConditions.presenceOfElementLocated(retried));
-        assertThat(row.findElements(By.cssSelector(".bar.search")).size()).as("search attempts in the row").isEqualTo(3);
-        assertThat(row.findElements(By.cssSelector(".bar.image")).size()).as("image downloads in the row").isEqualTo(1);
-        assertThat(row.findElements(By.cssSelector(".gap"))).as("waits between the searches")
-                .hasSize(2).allSatisfy(gap -> assertThat(gap.getText()).contains("backoff"));
-        assertThat(row.getAttribute("data-request-id")).isNotBlank();
+        WebDriverWait traces = new WebDriverWait(browser, TRACE_PATIENCE);
+        traces.ignoring(StaleElementReferenceException.class);
+        RowSeen row = traces.until(driver -> driver.findElements(retried).stream().findFirst().map(RowSeen::of)
+                .orElse(null));
+        assertThat(row.searches()).as("search attempts in the row").isEqualTo(3);
+        assertThat(row.images()).as("image downloads in the row").isEqualTo(1);
+        assertThat(row.gaps()).as("waits between the searches").hasSize(2)
+                .allSatisfy(gap -> assertThat(gap).contains("backoff"));
+        assertThat(row.id()).isNotBlank();
+        browser.findElement(By.cssSelector("input[name='rate'][value='0']")).click();
 
         // And Enter on the row shows its whole trace
-        row.sendKeys("\n");
-        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".row[aria-expanded='true'] .detail table")));
+        By theRow = By.cssSelector(".row[data-request-id='" + row.id() + "']");
+        traces.until(driver -> {
+            driver.findElement(theRow).sendKeys(Keys.ENTER);
+            return true;
+        });
+        traces.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".row[aria-expanded='true'] .detail table")));
 
-        // When "Clear all" is pressed
+        // When a fault that stays on is pressed too (the burst turns itself off once its two 503s are used), and then
+        // "Clear all"
+        By latency = By.cssSelector("button[data-fault='latency']");
+        browser.findElement(latency).click();
+        wait.until(ExpectedConditions.attributeToBe(latency, "aria-pressed", "true"));
         browser.findElement(By.id("clear-all")).click();
 
         // Then the button is no longer marked, the API lists no active fault, and the page logged no error
+        wait.until(ExpectedConditions.attributeToBe(latency, "aria-pressed", "false"));
         wait.until(ExpectedConditions.attributeToBe(burst, "aria-pressed", "false"));
-        assertThat(browser.findElement(burst).getText()).contains("off");
-        browser.findElement(By.cssSelector("input[name='rate'][value='0']")).click();
+        assertThat(browser.findElement(latency).getText()).contains("off");
         assertThat(pod.send(HttpRequest.newBuilder(URI.create("http://localhost:" + console.port() + "/api/faults")))
                 .body())
                 .as("GET /api/faults").doesNotContain("\"active\":true");
         chromium.screenshot(SCREENSHOTS.resolve("console.png"));
         assertThat(chromium.consoleErrors()).as("errors in the browser's console").isEmpty();
+    }
+
+    /** What a waterfall row showed at one look: its request id, its bars and the words in its gaps. */
+    private record RowSeen(String id, int searches, int images, List<String> gaps) {
+        static RowSeen of(WebElement row) {
+            return new RowSeen(row.getAttribute("data-request-id"),
+                    row.findElements(By.cssSelector(".bar.search")).size(),
+                    row.findElements(By.cssSelector(".bar.image")).size(),
+                    row.findElements(By.cssSelector(".gap")).stream().map(WebElement::getText).toList());
+        }
     }
 }
