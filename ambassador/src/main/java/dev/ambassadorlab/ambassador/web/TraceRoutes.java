@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -27,6 +28,11 @@ public final class TraceRoutes {
     /** Listeners at once: the console and a few curls; each costs a connection and the stream's work. */
     static final int MAX_LISTENERS = 8;
     private static final Duration POLL = Duration.ofMillis(100);
+    /**
+     * A comment line when no trace went out for this long: it keeps a quiet stream from reaching the server's idle
+     * timeout (30 s), and shows up a listener that has gone.
+     */
+    private static final Duration HEARTBEAT = Duration.ofSeconds(10);
     private final TraceBuffer traces;
     private final Set<SseClient> listeners = ConcurrentHashMap.newKeySet();
     private final SseHandler stream = new SseHandler(this::listen);
@@ -79,6 +85,7 @@ public final class TraceRoutes {
 
     private void publish() {
         long seen = traces.added();
+        long lastSent = System.nanoTime();
         while (true) {
             if (listeners.isEmpty()) {
                 LockSupport.park(this);
@@ -87,18 +94,28 @@ public final class TraceRoutes {
             }
             LockSupport.parkNanos(this, POLL.toNanos());
             long added = traces.added();
-            for (RequestTrace trace : traces.between(seen, added)) send(TraceJson.of(trace));
+            for (RequestTrace trace : traces.between(seen, added)) {
+                String json = TraceJson.of(trace);
+                sendToEach(client -> client.sendEvent("trace", json));
+                lastSent = System.nanoTime();
+            }
             seen = added;
+            if (System.nanoTime() - lastSent > HEARTBEAT.toNanos()) {
+                sendToEach(client -> client.sendComment("still here"));
+                lastSent = System.nanoTime();
+            }
         }
     }
 
-    private void send(String json) {
+    /** Sends to every listener; one that is gone, or fails, is dropped, and the others still get theirs. */
+    private void sendToEach(Consumer<SseClient> send) {
         for (SseClient client : listeners) {
-            if (client.terminated()) {
-                listeners.remove(client);
-                continue;
+            try {
+                if (!client.terminated()) send.accept(client);
+            } catch (RuntimeException failed) {
+                client.close();
             }
-            client.sendEvent("trace", json);
+            if (client.terminated()) listeners.remove(client);
         }
     }
 
