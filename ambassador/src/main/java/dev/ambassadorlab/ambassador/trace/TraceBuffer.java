@@ -1,7 +1,6 @@
 package dev.ambassadorlab.ambassador.trace;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -30,37 +29,48 @@ public final class TraceBuffer {
     public void add(RequestTrace trace) {
         if (ring.length() == 0) return;
         long number = added.getAndIncrement();
-        ring.set((int) (number % ring.length()), new Slot(number, trace));
+        ring.set(index(number), new Slot(number, trace));
     }
 
-    /** How many traces were ever added: a reader remembers it, and asks {@link #between} for what came after. */
+    /** How many traces were ever added: a reader starts {@link #after} this number to get only what comes next. */
     public long added() {
         return added.get();
     }
 
-    /** Up to {@code limit} of the latest traces, newest first. */
-    public List<RequestTrace> latest(int limit) {
-        long end = added.get();
-        return between(Math.max(0, end - limit), end, true);
+    /** Traces a reader had not had yet, oldest first, and the number to ask {@link #after} for next time. */
+    public record Batch(List<RequestTrace> traces, long next) {
     }
 
     /**
-     * The traces numbered from {@code from} up to {@code to} (what {@link #added} said), oldest first; those the ring
-     * has overwritten since are gone.
+     * The traces numbered from {@code next} on, oldest first; those the ring has overwritten since are gone. A request
+     * takes its number before it writes its slot: a number whose trace is not written yet (its request is finishing
+     * right now) ends the batch there, and the next call starts with it, so a reader that follows the buffer misses
+     * none.
      */
-    public List<RequestTrace> between(long from, long to) {
-        return between(from, to, false);
-    }
-
-    private List<RequestTrace> between(long from, long to, boolean newestFirst) {
-        long start = Math.max(from, to - ring.length());
+    public Batch after(long next) {
+        long to = added.get();
+        long start = Math.max(next, to - ring.length());
         List<RequestTrace> traces = new ArrayList<>((int) Math.max(0, to - start));
         for (long i = start; i < to; i++) {
-            Slot slot = ring.get((int) (i % ring.length()));
-            // A number taken but not yet written (a request finishing right now), or already overwritten, is skipped.
+            Slot slot = ring.get(index(i));
+            if (slot == null || slot.number() < i) return new Batch(traces, i);
+            if (slot.number() == i) traces.add(slot.trace());
+        }
+        return new Batch(traces, to);
+    }
+
+    /** Up to {@code limit} of the latest traces, newest first; one still being written is left out. */
+    public List<RequestTrace> latest(int limit) {
+        long to = added.get();
+        List<RequestTrace> traces = new ArrayList<>(Math.min(limit, ring.length()));
+        for (long i = to - 1; i >= Math.max(0, to - Math.min(limit, ring.length())); i--) {
+            Slot slot = ring.get(index(i));
             if (slot != null && slot.number() == i) traces.add(slot.trace());
         }
-        if (newestFirst) Collections.reverse(traces);
         return traces;
+    }
+
+    private int index(long number) {
+        return (int) (number % ring.length());
     }
 }

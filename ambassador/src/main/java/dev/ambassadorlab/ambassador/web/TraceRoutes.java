@@ -84,22 +84,22 @@ public final class TraceRoutes {
     }
 
     private void publish() {
-        long seen = traces.added();
+        long next = traces.added();
         long lastSent = System.nanoTime();
         while (true) {
             if (listeners.isEmpty()) {
                 LockSupport.park(this);
-                seen = traces.added();
+                next = traces.added();
                 continue;
             }
             LockSupport.parkNanos(this, POLL.toNanos());
-            long added = traces.added();
-            for (RequestTrace trace : traces.between(seen, added)) {
+            TraceBuffer.Batch batch = traces.after(next);
+            for (RequestTrace trace : batch.traces()) {
                 String json = TraceJson.of(trace);
                 sendToEach(client -> client.sendEvent("trace", json));
                 lastSent = System.nanoTime();
             }
-            seen = added;
+            next = batch.next();
             if (System.nanoTime() - lastSent > HEARTBEAT.toNanos()) {
                 sendToEach(client -> client.sendComment("still here"));
                 lastSent = System.nanoTime();
