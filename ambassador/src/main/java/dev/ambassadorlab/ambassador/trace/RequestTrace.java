@@ -22,6 +22,11 @@ public final class RequestTrace {
     public record Wait(String call, int afterAttempt, long offsetNanos, long tookNanos, String reason) {
     }
 
+    /**
+     * A path longer than this is kept cut, with "...": the caller chooses it, up to the server's 8 KB request line, and
+     * a full buffer (TRACE_BUFFER_SIZE up to 10,000) of such paths would not fit in the ambassador's heap.
+     */
+    public static final int PATH_MAX_CHARS = 256;
     private final String requestId;
     private final boolean keepsSteps;
     private final long startNanos;
@@ -91,7 +96,7 @@ public final class RequestTrace {
     /** Closes the trace: how the request ended, from what it met on its way. Returns that ending. */
     public Ending finish(String method, String path, int status, boolean servedStale) {
         this.method = method;
-        this.path = path;
+        this.path = path.length() > PATH_MAX_CHARS ? path.substring(0, PATH_MAX_CHARS) + "..." : path;
         this.status = status;
         this.tookNanos = System.nanoTime() - startNanos;
         if (servedStale) ended = Ending.STALE_FALLBACK;

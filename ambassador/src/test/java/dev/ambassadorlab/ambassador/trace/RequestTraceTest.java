@@ -77,4 +77,21 @@ class RequestTraceTest {
         assertThat(trace.finish("GET", "/images/latest", 200, true)).isEqualTo(Ending.STALE_FALLBACK);
         assertThat(trace.ended()).isEqualTo(Ending.STALE_FALLBACK);
     }
+
+    /**
+     * A caller chooses its path, up to the server's 8 KB request line: kept whole, 10,000 traces (TRACE_BUFFER_SIZE's
+     * ceiling) of such paths would outgrow the ambassador's 64 MB heap, and it stops on running out of memory.
+     */
+    @Test
+    void aLongPathIsKeptCutSoATraceStaysSmallWhateverTheCallerSends() {
+        RequestTrace trace = new RequestTrace("r-5", true, arrived, 0);
+        String path = "/v1/" + "\u00e9".repeat(8_000);
+
+        trace.finish("GET", path, 404, false);
+
+        assertThat(trace.path()).hasSize(RequestTrace.PATH_MAX_CHARS + 3).startsWith("/v1/\u00e9").endsWith("...");
+        RequestTrace shortOne = new RequestTrace("r-6", true, arrived, 0);
+        shortOne.finish("GET", "/v1/images/search", 200, false);
+        assertThat(shortOne.path()).isEqualTo("/v1/images/search");
+    }
 }
