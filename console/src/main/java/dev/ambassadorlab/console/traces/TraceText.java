@@ -27,9 +27,9 @@ public final class TraceText {
 
     public static String format(Trace trace) {
         StringBuilder text = new StringBuilder()
-                .append(trace.method()).append(' ').append(trace.path()).append(" -> ")
-                .append(trace.status() == null ? "no answer" : trace.status()).append(' ').append(trace.ended())
-                .append(" (").append(trace.tookMs()).append(" ms) [").append(trace.requestId()).append(']');
+                .append(shown(trace.method())).append(' ').append(shown(trace.path())).append(" -> ")
+                .append(trace.status() == null ? "no answer" : trace.status()).append(' ').append(shown(trace.ended()))
+                .append(" (").append(trace.tookMs()).append(" ms) [").append(shown(trace.requestId())).append(']');
         Map<String, List<String>> steps = stepsByCall(trace);
         if (steps.isEmpty()) {
             text.append('\n').append(INDENT).append("no upstream attempt");
@@ -44,7 +44,7 @@ public final class TraceText {
     private static Map<String, List<String>> stepsByCall(Trace trace) {
         Map<String, List<String>> steps = new LinkedHashMap<>();
         for (Trace.Attempt attempt : trace.attempts()) {
-            List<String> parts = steps.computeIfAbsent(attempt.call(), call -> new ArrayList<>());
+            List<String> parts = steps.computeIfAbsent(shown(attempt.call()), call -> new ArrayList<>());
             parts.add("#" + attempt.number() + " -> " + result(attempt) + " (" + attempt.tookMs() + " ms)");
             parts.addAll(waitsAfter(trace, attempt));
         }
@@ -54,13 +54,30 @@ public final class TraceText {
     private static List<String> waitsAfter(Trace trace, Trace.Attempt attempt) {
         return trace.waits().stream()
                 .filter(wait -> wait.call().equals(attempt.call()) && wait.afterAttempt() == attempt.number())
-                .map(wait -> "wait " + wait.tookMs() + " ms (" + wait.reason() + ")")
+                .map(wait -> "wait " + wait.tookMs() + " ms (" + shown(wait.reason()) + ")")
                 .collect(Collectors.toList());
     }
 
     private static String result(Trace.Attempt attempt) {
-        if (attempt.status() == null) return attempt.outcome();
+        if (attempt.status() == null) return shown(attempt.outcome());
         if (SAID_BY_STATUS.contains(attempt.outcome())) return String.valueOf(attempt.status());
-        return attempt.status() + " " + attempt.outcome();
+        return attempt.status() + " " + shown(attempt.outcome());
+    }
+
+    /**
+     * A string of the trace as the terminal may print it: the trace comes from whichever ambassador runs (a learner's,
+     * or an image under {@code ./lab grade}), and a control or format character in it could move the cursor, clear
+     * the screen, reverse the text or forge a line of the log. Each is written as a backslash, "u" and its 4 hex digits.
+     */
+    private static String shown(String text) {
+        StringBuilder shown = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean hidden = Character.isISOControl(c) || Character.getType(c) == Character.FORMAT;
+            if (hidden && shown == null) shown = new StringBuilder(text.length() + 16).append(text, 0, i);
+            if (hidden) shown.append(String.format("\\u%04x", (int) c));
+            else if (shown != null) shown.append(c);
+        }
+        return shown == null ? text : shown.toString();
     }
 }

@@ -48,4 +48,25 @@ public class TraceTextTest {
                 GET /images/latest -> 503 breaker_open (1 ms) [r2]
                     no upstream attempt""");
     }
+
+    /**
+     * The text goes to a terminal (./lab up, a failed scenario's message), and the trace comes from an ambassador that
+     * may be anyone's (./lab grade IMAGE): its strings could move the cursor, clear the screen, retitle the window or
+     * forge a log line. Every control and format character is shown as its code instead.
+     */
+    @Test
+    void control_and_format_characters_from_the_trace_are_shown_as_their_codes_not_sent_to_the_terminal() {
+        var trace = Trace.parse("""
+                {"request_id":"r\\u001b]0;owned\\u0007","method":"GET\\u009b2J","path":"/v1/a\\nFAILED forged\\r\\u202egpj.exe",
+                 "status":200,"ended":"success\\u001b[2J","took_ms":1,
+                 "attempts":[{"call":"search\\u200b","number":1,"offset_ms":0,"took_ms":1,"outcome":"odd\\u0000","status":200}],
+                 "waits":[]}""");
+
+        String text = TraceText.format(trace);
+
+        assertThat(text).as("no control or format character but the line breaks between lines")
+                .doesNotContain("\u001b", "\u0007", "\u009b", "\r", "\u202e", "\u200b", "\u0000")
+                .contains("/v1/a\\u000aFAILED forged\\u000d\\u202egpj.exe", "r\\u001b]0;owned\\u0007");
+        assertThat(text.lines()).as("the request's line and its one call's line").hasSize(2);
+    }
 }
