@@ -67,7 +67,7 @@ public final class TraceText {
     /**
      * A string of the trace as the terminal may print it: the trace comes from whichever ambassador runs (a learner's,
      * or an image under {@code ./lab grade}), and a control or format character in it could move the cursor, clear
-     * the screen, reverse the text or forge a line of the log. Each is written as a backslash, "u" and its 4 hex digits.
+     * the screen, reverse the text or forge a line of the log. Each is written as a backslash, "u" and 4 hex digits.
      */
     private static String shown(String text) {
         StringBuilder shown = null;

@@ -57,9 +57,10 @@ public class TraceTextTest {
     @Test
     void control_and_format_characters_from_the_trace_are_shown_as_their_codes_not_sent_to_the_terminal() {
         var trace = Trace.parse("""
-                {"request_id":"r\\u001b]0;owned\\u0007","method":"GET\\u009b2J","path":"/v1/a\\nFAILED forged\\r\\u202egpj.exe",
-                 "status":200,"ended":"success\\u001b[2J","took_ms":1,
-                 "attempts":[{"call":"search\\u200b","number":1,"offset_ms":0,"took_ms":1,"outcome":"odd\\u0000","status":200}],
+                {"request_id":"r\\u001b]0;owned\\u0007","method":"GET\\u009b2J",
+                 "path":"/v1/a\\nFAILED forged\\r\\u202egpj.exe","status":200,"ended":"success\\u001b[2J","took_ms":1,
+                 "attempts":[{"call":"search\\u200b","number":1,"offset_ms":0,"took_ms":1,"outcome":"odd\\u0000",
+                              "status":200}],
                  "waits":[]}""");
 
         String text = TraceText.format(trace);
