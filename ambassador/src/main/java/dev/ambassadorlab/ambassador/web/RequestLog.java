@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One JSON line per proxied request on standard output, carrying its request id and how it ended, plus the request
- * counter, the latency histogram, the count of requests in flight, and the request's trace (see {@link RequestEndings}). Probes and scrapes are on the admin port, out of all three.
- * In production the lines go to a {@link BatchedStdout}.
+ * counter, the latency histogram, the count of requests in flight, and the request's trace (see {@link RequestEndings}).
+ * Probes, scrapes and trace reads are on the admin port, out of all of these. In production the lines go to a
+ * {@link BatchedStdout}.
  */
 public final class RequestLog {
     public static final String CONTEXT_KEY = "ambassador.request";
