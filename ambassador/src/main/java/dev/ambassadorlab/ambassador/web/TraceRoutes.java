@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.concurrent.locks.LockSupport;
 
@@ -35,6 +36,8 @@ public final class TraceRoutes {
     private static final Duration HEARTBEAT = Duration.ofSeconds(10);
     private final TraceBuffer traces;
     private final Set<SseClient> listeners = ConcurrentHashMap.newKeySet();
+    /** Places taken on the stream, at most {@link #MAX_LISTENERS}: its listeners, and those joining right now. */
+    private final AtomicInteger places = new AtomicInteger();
     private final SseHandler stream = new SseHandler(this::listen);
     private Thread publisher;
 
@@ -57,16 +60,29 @@ public final class TraceRoutes {
             throw new AmbassadorException(ErrorCode.NOT_ACCEPTABLE, "this route is a stream of Server-Sent Events: "
                     + "ask with the header Accept: text/event-stream (curl -N -H 'Accept: text/event-stream' ...)");
         }
-        if (listeners.size() >= MAX_LISTENERS) {
+        // A place is taken before the stream opens and given back when it closes: counting the listeners instead let
+        // in all that came in the moment between the count and the first one's joining.
+        if (places.incrementAndGet() > MAX_LISTENERS) {
+            places.decrementAndGet();
             throw new AmbassadorException(ErrorCode.OVERLOADED, "the trace stream already has " + MAX_LISTENERS
                     + " listeners; close one, or read GET /debug/requests instead", Duration.ofSeconds(5));
         }
-        stream.handle(ctx);
+        boolean listening = false;
+        try {
+            stream.handle(ctx);
+            listening = true;
+        } finally {
+            if (!listening) places.decrementAndGet();
+        }
     }
 
     private void listen(SseClient client) {
         client.keepAlive();
-        client.onClose(() -> listeners.remove(client));
+        // Javalin runs it once, however the stream ends (the listener left, or a send to it failed).
+        client.onClose(() -> {
+            listeners.remove(client);
+            places.decrementAndGet();
+        });
         // A comment first, so the listener sees at once that it is connected, before any request finishes.
         client.sendComment("traces of the requests that finish from now on");
         listeners.add(client);

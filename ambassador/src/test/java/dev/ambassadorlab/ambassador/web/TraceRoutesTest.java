@@ -15,6 +15,11 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static dev.ambassadorlab.ambassador.support.CatApiResponses.jpeg;
 import static dev.ambassadorlab.ambassador.support.CatApiResponses.json;
@@ -95,6 +100,35 @@ class TraceRoutesTest {
             assertThat(refused.body()).contains("\"error\":\"overloaded\"", "GET /debug/requests");
         } finally {
             listeners.forEach(Response::close);
+        }
+    }
+
+    /** The limit holds for listeners that come at once, too: each takes its place before it is let in. */
+    @Test
+    void listenersArrivingTogetherAreLetInNoMoreThanTheLimit() throws Exception {
+        AmbassadorHarness ambassador = pod.ambassador();
+        int arriving = 3 * TraceRoutes.MAX_LISTENERS;
+        CyclicBarrier together = new CyclicBarrier(arriving);
+        ExecutorService callers = Executors.newFixedThreadPool(arriving);
+        List<Future<Response>> answers = new ArrayList<>();
+        try {
+            for (int i = 0; i < arriving; i++) {
+                answers.add(callers.submit(() -> {
+                    together.await();
+                    return streamClient.newCall(new Request.Builder()
+                            .url(ambassador.adminUrl("/debug/requests/stream"))
+                            .header("Accept", "text/event-stream").build()).execute();
+                }));
+            }
+            int letIn = 0;
+            for (Future<Response> answer : answers) {
+                if (answer.get(10, TimeUnit.SECONDS).code() == 200) letIn++;
+            }
+            assertThat(letIn).as("streams opened of " + arriving + " asked for at once")
+                    .isEqualTo(TraceRoutes.MAX_LISTENERS);
+        } finally {
+            for (Future<Response> answer : answers) answer.get(10, TimeUnit.SECONDS).close();
+            callers.shutdownNow();
         }
     }
 
