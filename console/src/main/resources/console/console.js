@@ -229,7 +229,9 @@ function followTraces() {
     const trace = JSON.parse(event.data);
     trace.attempts = trace.attempts || [];
     trace.waits = trace.waits || [];
-    if (state.traces.some((t) => t.request_id === trace.request_id)) return;
+    // The stream sends the traces it kept again after a reconnect: those are skipped. A caller may send the same
+    // X-Request-Id twice, so a trace is the same one only if it also started at the same time.
+    if (state.traces.some((t) => t.request_id === trace.request_id && t.started_at === trace.started_at)) return;
     state.traces.unshift(trace);
     state.traces.length = Math.min(state.traces.length, 200);
     scheduleWaterfall();
