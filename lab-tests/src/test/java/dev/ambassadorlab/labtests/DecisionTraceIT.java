@@ -1,17 +1,16 @@
 package dev.ambassadorlab.labtests;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ambassadorlab.labtests.pod.Answer;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -23,8 +22,6 @@ import static org.awaitility.Awaitility.await;
 
 /** What the ambassador decided for one request, as its trace on the admin port tells it, in the whole pod. */
 class DecisionTraceIT extends ChaosTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Test
     void two_503s_then_a_cat_show_three_searches_two_backoff_waits_the_download_and_success() {
         pod.catApiMock().register(searchOnce(STARTED, "second"));
@@ -83,21 +80,10 @@ class DecisionTraceIT extends ChaosTest {
      * answer has gone out, so it may come a moment after the answer.
      */
     private JsonNode trace(String requestId) {
+        Answer latest = pod.admin("/debug/requests?limit=1");
+        assertThat(latest.status()).as("GET /debug/requests: %s", latest.body()).isEqualTo(200);
         return await("the trace of request " + requestId + " on /debug/requests").atMost(Duration.ofSeconds(5))
-                .until(() -> find(requestId), trace -> trace != null);
-    }
-
-    private JsonNode find(String requestId) {
-        Answer answer = pod.admin("/debug/requests?limit=50");
-        assertThat(answer.status()).as("GET /debug/requests: %s", answer.body()).isEqualTo(200);
-        try {
-            for (JsonNode trace : JSON.readTree(answer.body())) {
-                if (requestId.equals(trace.get("request_id").asText())) return trace;
-            }
-            return null;
-        } catch (IOException unreadable) {
-            throw new UncheckedIOException(unreadable);
-        }
+                .until(() -> pod.trace(requestId), Optional::isPresent).get();
     }
 
     /** The attempts as "call#number=status", or the outcome when no answer came. */

@@ -384,17 +384,23 @@ public final class LabPod {
      */
     public Optional<String> lastTraceText() {
         String id = lastRequestId;
-        if (id == null || ambassador == null) return Optional.empty();
+        return id == null ? Optional.empty() : trace(id).map(trace -> TraceText.format(Trace.parse(trace.toString())));
+    }
+
+    /**
+     * The trace of the request with this id among the latest 200 on the admin port; empty when it is not (yet) there,
+     * or the ambassador keeps none (an image graded by {@code ./lab grade} need not serve {@code /debug/requests}).
+     */
+    public Optional<JsonNode> trace(String requestId) {
+        if (ambassador == null) return Optional.empty();
         try {
             Answer answer = admin("/debug/requests?limit=200");
             if (answer.status() != 200) return Optional.empty();
             for (JsonNode trace : TRACES.readTree(answer.body())) {
-                if (id.equals(trace.path("request_id").asText())) {
-                    return Optional.of(TraceText.format(Trace.parse(trace.toString())));
-                }
+                if (requestId.equals(trace.path("request_id").asText())) return Optional.of(trace);
             }
         } catch (IOException | RuntimeException unreadable) {
-            LOG.debug("No trace of request {}: {}", id, unreadable.toString());
+            LOG.debug("No trace of request {}: {}", requestId, unreadable.toString());
         }
         return Optional.empty();
     }
