@@ -5,7 +5,6 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-GO="${GO:-$(command -v go || echo /usr/local/go/bin/go)}"
 # Go's own caches live beside the binaries: one directory to remove, and a cold build here is really cold.
 export GOMODCACHE="$K8S_CACHE/go/mod" GOCACHE="$K8S_CACHE/go/build" GOPATH="$K8S_CACHE/go/path"
 export GOTOOLCHAIN=local GOFLAGS=-modcacherw
@@ -25,10 +24,13 @@ say "Building into $K8S_CACHE:"
 printf '  - %s\n' "${plan[@]}"
 
 need gcc gcc   # kine's SQLite is C (cgo); pause is a static C binary
-[ -x "$GO" ] || fail "Go is needed to build Kubernetes: install Go 1.24 or newer (https://go.dev/dl)"
-case "$("$GO" env GOVERSION)" in
-  go1.1[0-9]* | go1.2[0-3] | go1.2[0-3].*) fail "Kubernetes $K8S_VERSION needs Go 1.24 or newer; $GO is $("$GO" env GOVERSION)" ;;
-esac
+# GO names a Go to use; else one that is here and new enough, or the lab's own, fetched once (go-toolchain.sh).
+if [ -z "${GO:-}" ]; then
+  GO="$("$REPO_ROOT/lab-tests/images/go-toolchain.sh" "$GO_NEEDED")" \
+    || fail "Go $GO_NEEDED or newer is needed to build Kubernetes and kine (why none could be had is said above)"
+fi
+[ -x "$GO" ] || fail "GO=$GO is not a Go binary"
+say "go      $GO ($("$GO" env GOVERSION))"
 
 # The module's directory in the module cache (downloaded once, about 8 s).
 kubernetes_module() {

@@ -6,6 +6,7 @@
 K8S_VERSION=v1.34.4
 K8S_STAGING_VERSION=v0.34.4   # the published k8s.io/* modules that match K8S_VERSION
 KINE_VERSION=v0.17.5          # etcd's API on SQLite: one process instead of an etcd cluster
+GO_NEEDED=1.26.5              # the highest go line of the modules built here: kine's (Kubernetes' is 1.24.0)
 PAUSE_IMAGE=registry.k8s.io/pause:3.10
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"

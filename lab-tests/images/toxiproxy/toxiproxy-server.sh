@@ -3,10 +3,11 @@
 #   toxiproxy-server.sh   prints the binary's path; the first call makes it, later calls and other clones reuse it
 # It is cached by version outside the clone: ${XDG_CACHE_HOME:-~/.cache}/ambassador-lab/toxiproxy/VERSION/toxiproxy-server
 # (LAB_TOXIPROXY_CACHE moves the cache). Made, in this order of preference:
-#   - built from its Go module with Go 1.22 or newer (a `go` on the PATH, else /usr/local/go or Debian's golang-1.2x-go):
-#     a static binary, which is also what ../images.sh puts in the ambassador-lab/toxiproxy image;
-#   - copied out of a Toxiproxy image the Docker engine already has (the local stand-in, or the official one);
-#   - else it says what to install and fails.
+#   - built from its Go module with a Go that ../go-toolchain.sh finds or fetches (Go 1.22.8 or newer; Go's caches
+#     only while it builds): a static binary, which is also what ../images.sh puts in the ambassador-lab/toxiproxy image;
+#   - copied out of a Toxiproxy image the Docker engine already has (the local stand-in, or the official one), when
+#     no Go can be had;
+#   - else it says what to do and fails.
 # What it does is said on stderr; stdout holds only the path.
 set -euo pipefail
 
@@ -16,29 +17,18 @@ version="$(sed -n 's:.*<toxiproxy.version>\(.*\)</toxiproxy.version>.*:\1:p' "$r
 cache="${LAB_TOXIPROXY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ambassador-lab/toxiproxy}/$version"
 binary="$cache/toxiproxy-server"
 module="github.com/Shopify/toxiproxy/v2"
+go_needed=1.22.8   # the go line of the module's go.mod
 
 say() { printf '%s\n' "$*" >&2; }
-
-# The first Go that is 1.22 or newer (the module declares go 1.22.8; Go switches up to it by itself from 1.22 on).
-# Debian 12's golang-go is 1.19, so the PATH alone is not enough: the official tarball and Debian's backports
-# install elsewhere.
-find_go() {
-  local go minor
-  for go in "$(command -v go || true)" /usr/local/go/bin/go /usr/lib/go-1.[2-9][0-9]/bin/go; do
-    [ -n "$go" ] && [ -x "$go" ] || continue
-    minor="$("$go" env GOVERSION 2>/dev/null || true)"
-    minor="${minor#go1.}"; minor="${minor%%[!0-9]*}"
-    [ "${minor:-0}" -ge 22 ] && { echo "$go"; return 0; }
-  done
-  return 1
-}
 
 # build_with_go GO DIR: go install of the server into DIR; -X ...Version makes it report its real version at
 # /version, as the released binaries do.
 build_with_go() {
   local go="$1" dir="$2"
   say "build   Toxiproxy $version: $go install $module/cmd/server@v$version (about a minute the first time)"
-  GOBIN="$dir" CGO_ENABLED=0 "$go" install -trimpath -ldflags "-s -w -X $module.Version=$version" \
+  # Go's caches (about 270 MB) in DIR, removed with it: the binary is built once per version, they serve nothing after.
+  GOMODCACHE="$dir/go/mod" GOCACHE="$dir/go/build" GOPATH="$dir/go/path" GOFLAGS=-modcacherw \
+    GOBIN="$dir" CGO_ENABLED=0 "$go" install -trimpath -ldflags "-s -w -X $module.Version=$version" \
     "$module/cmd/server@v$version" >&2
   mv "$dir/server" "$dir/toxiproxy-server"
 }
@@ -64,11 +54,11 @@ if [ ! -x "$binary" ]; then
   # Made beside the cache, then moved in whole: two runs at once never see half a binary.
   work="$(mktemp -d "$cache/.make.XXXXXX")"
   trap 'rm -rf "$work"' EXIT
-  if go="$(find_go)"; then
+  if go="$("$root/lab-tests/images/go-toolchain.sh" "$go_needed")"; then
     build_with_go "$go" "$work"
   elif ! copy_from_image "$work"; then
     say "Toxiproxy $version cannot be had here: this machine can neither build it nor copy it out of an image. Either"
-    say "  - install Go 1.22 or newer (https://go.dev/dl; on Debian 12: golang-1.22-go from bookworm-backports), or"
+    say "  - install Go $go_needed or newer (https://go.dev/dl), or let the lab fetch it (why it could not is said above), or"
     say "  - have ghcr.io/shopify/toxiproxy:$version (./lab images --pull) in a running Docker engine."
     exit 1
   fi
