@@ -64,8 +64,10 @@ public final class LabPod {
             Map.entry("RETRY_MAX_DELAY_MS", "400"),
             Map.entry("RETRY_AFTER_MAX_MS", "3000"),
             Map.entry("RETRY_BUDGET_RATIO", "0.2"),
-            Map.entry("RETRY_BUDGET_MIN_PER_SECOND", "3"),
-            Map.entry("RETRY_BUDGET_WINDOW_MS", "3000"),
+            // A floor of 9 retries that leave the window within a second: the budget stays out of the other
+            // scenarios' way and refills quickly between them (RetryBudgetIT runs an ambassador of its own).
+            Map.entry("RETRY_BUDGET_MIN_PER_SECOND", "9"),
+            Map.entry("RETRY_BUDGET_WINDOW_MS", "1000"),
             Map.entry("BREAKER_FAILURE_THRESHOLD", "5"),
             Map.entry("BREAKER_OPEN_MS", "2000"),
             Map.entry("BULKHEAD_MAX_CONCURRENT", "6"));
