@@ -9,6 +9,8 @@ import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -37,6 +39,16 @@ abstract class ChaosTest {
     /** Settings for the app in this class's scenarios, over the pod's own. */
     protected Map<String, String> appSettings() {
         return Map.of();
+    }
+
+    /** A setting in milliseconds, as a Duration: failure messages quote the settings, never a copy of them. */
+    static Duration millis(Map<String, String> settings, String name) {
+        return Duration.ofMillis(Long.parseLong(settings.get(name)));
+    }
+
+    /** "0.5 s", "2 s": a duration as the failure messages say it. */
+    static String seconds(Duration duration) {
+        return BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString() + " s";
     }
 
     private Exercise exercise() {

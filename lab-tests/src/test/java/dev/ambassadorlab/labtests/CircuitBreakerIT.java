@@ -1,5 +1,6 @@
 package dev.ambassadorlab.labtests;
 
+import dev.ambassadorlab.labtests.pod.LabPod;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -40,8 +41,9 @@ class CircuitBreakerIT extends ChaosTest {
         pod.catApiProxy().enable();
         var shortCircuited = pod.ambassador("/images/latest", NO_STALE);
         assertThat(shortCircuited.status() == 503 && "circuit_open".equals(shortCircuited.error()))
-                .withFailMessage("the upstream is back but the breaker is open (for BREAKER_OPEN_MS, 2 s here): "
-                        + "expected 503 \"circuit_open\" without a call; got %s", shortCircuited.summary())
+                .withFailMessage("the upstream is back but the breaker is open (for BREAKER_OPEN_MS, %s here): "
+                        + "expected 503 \"circuit_open\" without a call; got %s",
+                        seconds(millis(LabPod.AMBASSADOR_SETTINGS, "BREAKER_OPEN_MS")), shortCircuited.summary())
                 .isTrue();
         assertThat(shortCircuited.header("Retry-After")).withFailMessage("the 503 \"circuit_open\" should say when to "
                 + "come back, in a Retry-After header; it has none").isNotNull();

@@ -1,14 +1,17 @@
 package dev.ambassadorlab.labtests.docs;
 
+import dev.ambassadorlab.labtests.pod.LabPod;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,13 +20,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The README's configuration and metrics tables say what the code does: each variable read with a default and a range
- * appears with that default and range, and each metric the ambassador registers is listed (and nothing else).
+ * appears with that default and range, and each metric the ambassador registers is listed (and nothing else); the
+ * table of the checks' settings says what the suite's pod sets.
  * Read from the sources, with no service started, so a change to one without the other fails at once.
  */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class ReadmeTablesTest {
     private static final Path AMBASSADOR_CONFIG = Path.of("ambassador/src/main/java/dev/ambassadorlab/ambassador/AmbassadorConfig.java");
     private static final Path APP_CONFIG = Path.of("app/src/main/java/dev/ambassadorlab/app/AppConfig.java");
+    private static final String CHECK_SETTINGS = "### The checks' settings";
+    private static final Pattern QUOTED = Pattern.compile("`([^`]+)`");
     private static final Path METRICS = Path.of("solutions/05-metrics/src/dev/ambassadorlab/ambassador/metrics/AmbassadorMetrics.java");
     /** A variable read with a literal default, and a range when it has one: env.millis("NAME", 1_000, 10, 60_000). */
     private static final Pattern READ = Pattern.compile(
@@ -55,7 +61,42 @@ class ReadmeTablesTest {
                 .isEqualTo(registered);
     }
 
-    private static void assertTableMatches(Path source, String heading) {
+    @Test
+    void the_checks_settings_table_says_what_the_suites_pod_sets() {
+        Map<String, String> defaults = new HashMap<>();
+        for (Path source : List.of(AMBASSADOR_CONFIG, APP_CONFIG)) {
+            readDefaults(source).forEach((name, facts) -> defaults.put(name, facts.get(0)));
+        }
+        Map<String, String> suite = new HashMap<>(LabPod.AMBASSADOR_SETTINGS);
+        suite.putAll(LabPod.APP_SETTINGS);
+        List<String> wrong = new ArrayList<>();
+        Set<String> listed = new TreeSet<>();
+        for (List<String> row : table(CHECK_SETTINGS, "setting")) {
+            // The first `value` of each cell: the name, the pod's own value (an exercise's own may follow), the default
+            List<String> values = row.stream().limit(3).map(cell -> QUOTED.matcher(cell).results().findFirst()
+                    .map(found -> found.group(1)).orElse("")).toList();
+            String name = values.get(0);
+            listed.add(name);
+            if (!values.get(1).equals(suite.get(name))) {
+                wrong.add(name + ": the suite's pod sets " + suite.get(name) + ", the README " + values.get(1));
+            }
+            if (!values.get(2).equals(defaults.get(name))) {
+                wrong.add(name + ": the default is " + defaults.get(name) + ", the README " + values.get(2));
+            }
+        }
+        // Every number the pod sets otherwise than its default is listed (the upstream's address and key are not).
+        suite.forEach((name, value) -> {
+            boolean number = value.matches("[0-9]+(\\.[0-9]+)?") && defaults.containsKey(name);
+            if (number && !value.equals(defaults.get(name)) && !listed.contains(name)) {
+                wrong.add(name + " is " + value + " in the suite's pod, " + defaults.get(name) + " by default, and not "
+                        + "in the README's table");
+            }
+        });
+        assertThat(wrong).as("README, %s: against LabPod's settings and the defaults", CHECK_SETTINGS).isEmpty();
+    }
+
+    /** Each variable the source reads with a literal default: the default, then the accepted range when it has one. */
+    private static Map<String, List<String>> readDefaults(Path source) {
         Map<String, List<String>> read = new LinkedHashMap<>();
         Matcher call = READ.matcher(RepositoryFiles.text(source).orElseThrow());
         while (call.find()) {
@@ -67,6 +108,11 @@ class ReadmeTablesTest {
             }
             read.put(call.group(1), facts);
         }
+        return read;
+    }
+
+    private static void assertTableMatches(Path source, String heading) {
+        Map<String, List<String>> read = readDefaults(source);
         assertThat(read).as("variables with literal defaults found in %s", source).hasSizeGreaterThan(2);
         Map<String, List<String>> documented = new LinkedHashMap<>();
         for (List<String> row : table(heading, "variable")) {
