@@ -3,6 +3,8 @@ package dev.ambassadorlab.labtests;
 import dev.ambassadorlab.labtests.exercises.Exercise;
 import dev.ambassadorlab.labtests.exercises.Overlays;
 import dev.ambassadorlab.labtests.pod.LabPod;
+import dev.ambassadorlab.labtests.pod.PodVariant;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
@@ -20,15 +22,38 @@ import java.util.Map;
  */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 @ExtendWith(ScenarioLog.class)
-abstract class ChaosTest {
+public abstract class ChaosTest {
     /** The caller's header for "a fresh answer or an error": the stale fallback stays out of the way. */
     static final String[] NO_STALE = {"Cache-Control", "no-cache"};
+    private static volatile boolean skipTheRest;
     protected final LabPod pod = LabPod.get();
+
+    /** The warm check has its verdict (a unit test failed): the scenarios not yet started are skipped. */
+    public static void skipTheRest(boolean skip) {
+        skipTheRest = skip;
+    }
 
     @BeforeEach
     void prepareThePod() {
-        pod.use(Overlays.variantFor(exercise(), ambassadorSettings(), appSettings()));
+        Assumptions.assumeFalse(skipTheRest, "the check has its verdict: a unit test failed");
+        pod.use(variant());
         pod.reset();
+    }
+
+    /** The pod a class of scenarios runs against, for a warm check that starts it while the unit tests run. */
+    public static PodVariant variantOf(Class<?> scenarios) {
+        try {
+            var constructor = scenarios.asSubclass(ChaosTest.class).getDeclaredConstructor();
+            constructor.setAccessible(true);
+            ChaosTest scenario = constructor.newInstance();
+            return scenario.variant();
+        } catch (ReflectiveOperationException unusable) {
+            throw new IllegalStateException(scenarios + " cannot be made for its pod's settings", unusable);
+        }
+    }
+
+    private PodVariant variant() {
+        return Overlays.variantFor(exercise(), ambassadorSettings(), appSettings());
     }
 
     /** Settings for the ambassador in this class's scenarios, over the pod's own; other settings restart it. */

@@ -10,26 +10,42 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** Prints one line per scenario as it ends, so a CI log shows which scenarios ran, passed, failed or were skipped. */
 public final class ScenarioLog implements BeforeTestExecutionCallback, TestWatcher {
     private static final Logger LOG = LoggerFactory.getLogger("scenario");
     private static final ExtensionContext.Namespace STARTS = ExtensionContext.Namespace.create(ScenarioLog.class);
+    private static volatile Consumer<String> reader;
 
     @Override
     public void beforeTestExecution(ExtensionContext context) {
         context.getStore(STARTS).put(context.getUniqueId(), System.nanoTime());
     }
 
+    /**
+     * Also hands each scenario's line to this reader (the warm check, which shows them as ./lab check does), until
+     * {@code null} is set.
+     */
+    public static void alsoTell(Consumer<String> reader) {
+        ScenarioLog.reader = reader;
+    }
+
     @Override
     public void testSuccessful(ExtensionContext context) {
-        LOG.info("PASSED  {} ({})", name(context), took(context));
+        tell(String.format("PASSED  %s (%s)", name(context), took(context)));
     }
 
     @Override
     public void testFailed(ExtensionContext context, Throwable cause) {
-        LOG.info("FAILED  {} ({})\n{}", name(context), took(context),
-                worded(cause.getMessage(), LabPod.started().flatMap(LabPod::lastTraceText)));
+        tell(String.format("FAILED  %s (%s)\n%s", name(context), took(context),
+                worded(cause.getMessage(), LabPod.started().flatMap(LabPod::lastTraceText))));
+    }
+
+    private static void tell(String line) {
+        LOG.info(line);
+        Consumer<String> also = reader;
+        if (also != null) also.accept(line);
     }
 
     /**
@@ -44,12 +60,12 @@ public final class ScenarioLog implements BeforeTestExecutionCallback, TestWatch
 
     @Override
     public void testAborted(ExtensionContext context, Throwable cause) {
-        LOG.info("ABORTED {}", name(context));
+        tell("ABORTED " + name(context));
     }
 
     @Override
     public void testDisabled(ExtensionContext context, Optional<String> reason) {
-        LOG.info("SKIPPED {}", name(context));
+        tell("SKIPPED " + name(context));
     }
 
     /** "RetriesIT [exercise 02]: two 503s then...", marked "your code" when the exercise's files are in place. */

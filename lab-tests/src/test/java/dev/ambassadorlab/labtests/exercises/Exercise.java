@@ -66,6 +66,11 @@ public enum Exercise {
         return LabPod.ROOT.resolve("solutions").resolve(dir);
     }
 
+    public static Exercise byNumber(String number) {
+        return Arrays.stream(values()).filter(exercise -> exercise.number().equals(number)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no exercise " + number));
+    }
+
     public static Optional<Exercise> fromTags(Collection<String> tags) {
         return Arrays.stream(values()).filter(exercise -> tags.contains(exercise.tag())).findFirst();
     }

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.jar.JarEntry;
@@ -28,10 +29,25 @@ public final class OverlayCompiler {
     private OverlayCompiler() {
     }
 
+    /** The learner's code does not compile: each error as Maven prints it ("path:[line,column] message"). */
+    public static final class DoesNotCompile extends AssertionError {
+        private final List<String> errors;
+
+        DoesNotCompile(Path sourceDir, List<String> errors) {
+            super("Your code in " + LabPaths.relative(sourceDir) + " does not compile:\n  "
+                    + String.join("\n  ", errors));
+            this.errors = errors;
+        }
+
+        public List<String> errors() {
+            return errors;
+        }
+    }
+
     /**
      * @param serviceDir the service module (ambassador/ or app/), whose target/ holds its jar and libraries
      * @param output     the overlay jar to write
-     * @throws AssertionError when the exercise does not compile, with the compiler's messages
+     * @throws DoesNotCompile when the exercise does not compile, with the compiler's messages
      */
     public static Path compile(Path sourceDir, Path serviceDir, Path output) {
         String name = serviceDir.getFileName().toString();
@@ -39,8 +55,9 @@ public final class OverlayCompiler {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build the services first (./mvnw -DskipTests package)");
         }
+        Path classes = null;
         try {
-            Path classes = Files.createTempDirectory("overlay-classes");
+            classes = Files.createTempDirectory("overlay-classes");
             List<String> classpath = new ArrayList<>(List.of(jar.toString()));
             try (Stream<Path> libs = Files.list(serviceDir.resolve("target/lib"))) {
                 libs.map(Path::toString).sorted().forEach(classpath::add);
@@ -57,26 +74,36 @@ public final class OverlayCompiler {
                         List.of("-d", classes.toString(), "-cp", String.join(File.pathSeparator, classpath),
                                 "--release", "17", "-proc:none"),
                         null, files.getJavaFileObjectsFromFiles(sources)).call();
-                if (!ok) throw new AssertionError("Your code in " + LabPaths.relative(sourceDir) + " does not compile:\n"
-                        + describe(diagnostics));
+                if (!ok) throw new DoesNotCompile(sourceDir, errors(diagnostics));
             }
             Files.createDirectories(output.getParent());
             writeJar(classes, output);
             return output;
         } catch (IOException failed) {
             throw new UncheckedIOException(failed);
+        } finally {
+            if (classes != null) deleteTree(classes);
         }
     }
 
-    private static String describe(DiagnosticCollector<JavaFileObject> diagnostics) {
-        StringBuilder text = new StringBuilder();
-        for (Diagnostic<? extends JavaFileObject> problem : diagnostics.getDiagnostics()) {
-            if (problem.getKind() != Diagnostic.Kind.ERROR) continue;
-            String file = problem.getSource() == null ? "?" : Path.of(problem.getSource().toUri()).getFileName().toString();
-            text.append("  ").append(file).append(':').append(problem.getLineNumber()).append(": ")
-                    .append(problem.getMessage(Locale.ROOT)).append('\n');
+    /** Each error once, sorted, in Maven's words: what ./lab check shows for code that does not compile. */
+    private static List<String> errors(DiagnosticCollector<JavaFileObject> diagnostics) {
+        return diagnostics.getDiagnostics().stream()
+                .filter(problem -> problem.getKind() == Diagnostic.Kind.ERROR)
+                .map(problem -> (problem.getSource() == null ? "?"
+                        : LabPaths.relative(Path.of(problem.getSource().toUri())))
+                        + ":[" + problem.getLineNumber() + "," + problem.getColumnNumber() + "] "
+                        + problem.getMessage(Locale.ROOT).lines().findFirst().orElse(""))
+                .distinct().sorted().toList();
+    }
+
+    /** The compiled classes are in the jar now; a watch compiles hundreds of times, so nothing is left behind. */
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(file);
+        } catch (IOException failed) {
+            throw new UncheckedIOException(failed);
         }
-        return text.toString();
     }
 
     private static void writeJar(Path classes, Path output) throws IOException {

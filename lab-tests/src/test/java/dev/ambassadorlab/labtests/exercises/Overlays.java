@@ -24,9 +24,26 @@ public final class Overlays {
                 : finished.withOverlays(overlay, null);
     }
 
+    /**
+     * The overlay the exercise's scenarios use from now on, compiled by the caller: a warm check compiles each try
+     * itself (a jar of its own per try, so the service restarts with the new code).
+     */
+    public static void use(Exercise exercise, Path overlay) {
+        COMPILED.put(exercise, overlay);
+    }
+
+    /** The next scenarios of the exercise compile its files again: a cold check, after warm ones. */
+    public static void forget(Exercise exercise) {
+        COMPILED.remove(exercise);
+    }
+
     private static Path compile(Exercise exercise) {
-        String module = exercise.service() == Exercise.Service.APP ? "app" : "ambassador";
-        return OverlayCompiler.compile(exercise.exerciseDir().resolve("src"), LabPod.ROOT.resolve(module),
+        return OverlayCompiler.compile(exercise.exerciseDir().resolve("src"), serviceDir(exercise),
                 LabPod.ROOT.resolve("lab-tests/target/overlays/" + exercise.number() + ".jar"));
+    }
+
+    /** The module the exercise's code belongs to (ambassador/ or app/). */
+    public static Path serviceDir(Exercise exercise) {
+        return LabPod.ROOT.resolve(exercise.service() == Exercise.Service.APP ? "app" : "ambassador");
     }
 }

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
+import org.testcontainers.containers.wait.strategy.AbstractWaitStrategy;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.images.builder.ImageFromDockerfile;
 import org.testcontainers.toxiproxy.ToxiproxyContainer;
@@ -41,9 +42,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * The whole pod in containers, started once for the suite: WireMock with the mock Cat API's mappings, Toxiproxy in
  * front of it (one proxy, "cat-api", for both the search and the image download), the ambassador, and the app sharing
- * the ambassador's network namespace as a second container in a Kubernetes pod would. A second proxy, "ambassador",
- * lets a scenario put faults between the app and its ambassador. The two services restart only when a scenario asks
- * for another {@link PodVariant} (an exercise's code in place of the finished one).
+ * one network namespace as the containers of a Kubernetes pod do: a third container that only holds it (Kubernetes'
+ * pause container), so either service restarts without the other. A second proxy, "ambassador", lets a scenario put
+ * faults between the app and its ambassador. A service restarts only when a scenario asks for another
+ * {@link PodVariant} of it (an exercise's code in place of the finished one, or other settings).
  */
 public final class LabPod {
     private static final Logger LOG = LoggerFactory.getLogger(LabPod.class);
@@ -64,8 +66,9 @@ public final class LabPod {
             Map.entry("RETRY_MAX_DELAY_MS", "400"),
             Map.entry("RETRY_AFTER_MAX_MS", "3000"),
             Map.entry("RETRY_BUDGET_RATIO", "0.2"),
-            // A floor of 9 retries that leave the window within a second: the budget stays out of the other
-            // scenarios' way and refills quickly between them (RetryBudgetIT runs an ambassador of its own).
+            // A floor of 9 retries that leave the window within a second (the shortest window the ambassador takes):
+            // the budget stays out of the other scenarios' way and refills quickly between them (RetryBudgetIT runs
+            // an ambassador of its own).
             Map.entry("RETRY_BUDGET_MIN_PER_SECOND", "9"),
             Map.entry("RETRY_BUDGET_WINDOW_MS", "1000"),
             Map.entry("BREAKER_FAILURE_THRESHOLD", "5"),
@@ -83,6 +86,8 @@ public final class LabPod {
     /** How long the tests wait for any answer: longer than every budget in the pod. */
     public static final Duration CALLER_PATIENCE = Duration.ofSeconds(12);
     private static final String REQUEST_ID = "X-Request-Id";
+    private static final String CAT_API_UPSTREAM = "wiremock:8080";
+    private static final String AMBASSADOR_UPSTREAM = "pod:" + PROXY_PORT;
     private static final ObjectMapper TRACES = new ObjectMapper();
     private static LabPod instance;
     private static RuntimeException startFailure;
@@ -92,6 +97,7 @@ public final class LabPod {
     private final ToxiproxyContainer toxiproxy;
     private final ImageFromDockerfile ambassadorImage = serviceImage("ambassador");
     private final ImageFromDockerfile appImage = serviceImage("app");
+    private final GenericContainer<?> podNetwork;
     private GenericContainer<?> ambassador;
     private GenericContainer<?> app;
     private PodVariant variant;
@@ -112,23 +118,34 @@ public final class LabPod {
                 .waitingFor(Wait.forHttp("/__admin/mappings").forPort(8080));
         toxiproxy = new ToxiproxyContainer(LabImages.toxiproxy())
                 .withNetwork(network).withNetworkAliases("toxiproxy");
+        // The pod's network and published ports; it runs nothing but sleep, from the ambassador's image (already built).
+        // "ambassador" is the name deploy/prometheus/prometheus.yml scrapes.
+        podNetwork = new GenericContainer<>(ambassadorImage)
+                .withNetwork(network).withNetworkAliases("pod", "ambassador")
+                .withExposedPorts(PROXY_PORT, ADMIN_PORT, APP_PORT)
+                .withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint("sleep").withCmd("infinity"))
+                .waitingFor(new AbstractWaitStrategy() {
+                    @Override
+                    protected void waitUntilReady() {
+                        // nothing listens here: the services that join it are waited for
+                    }
+                });
     }
 
     private GenericContainer<?> newAmbassador(PodVariant variant) {
         var container = new GenericContainer<>(ambassadorImage)
-                // "ambassador" is the name deploy/prometheus/prometheus.yml scrapes
-                .withNetwork(network).withNetworkAliases("pod", "ambassador")
+                .withNetworkMode("container:" + podNetwork.getContainerId())
                 .withEnv(AMBASSADOR_SETTINGS)
                 .withEnv(variant.ambassadorSettings())
-                // The app shares this container's network, so its port is published here too, as in a pod.
-                .withExposedPorts(PROXY_PORT, ADMIN_PORT, APP_PORT)
-                .waitingFor(Wait.forHttp("/health/ready").forPort(ADMIN_PORT).withStartupTimeout(Duration.ofSeconds(60)));
+                // Listening first; then ready, polled through the pod's published admin port (see use).
+                .waitingFor(Wait.forLogMessage(".*Ambassador listening.*\\n", 1)
+                        .withStartupTimeout(Duration.ofSeconds(60)));
         return withOverlay(container, variant.ambassadorOverlay(), "ambassador", "dev.ambassadorlab.ambassador.AmbassadorMain");
     }
 
     private GenericContainer<?> newApp(PodVariant variant) {
         var container = new GenericContainer<>(appImage)
-                .withNetworkMode("container:" + ambassador.getContainerId())
+                .withNetworkMode("container:" + podNetwork.getContainerId())
                 .withEnv(APP_SETTINGS)
                 .withEnv(variant.appSettings())
                 .waitingFor(Wait.forLogMessage(".*App listening.*\\n", 1).withStartupTimeout(Duration.ofSeconds(60)));
@@ -184,6 +201,14 @@ public final class LabPod {
         return instance;
     }
 
+    /** A new pod in place of the suite's one: new containers, nothing kept from before, as a cold check has. */
+    public static synchronized LabPod startAfresh() {
+        if (instance != null) instance.stop();
+        instance = null;
+        startFailure = null;
+        return get();
+    }
+
     /** The app or ambassador image, built from its module's Dockerfile and jar; Docker's cache makes rebuilds quick. */
     public static ImageFromDockerfile serviceImage(String module) {
         Path dir = ROOT.resolve(module);
@@ -203,6 +228,7 @@ public final class LabPod {
         long begin = System.nanoTime();
         wiremock.start();
         toxiproxy.start();
+        podNetwork.start();
         try {
             toxiproxyClient = new ToxiproxyClient(toxiproxy.getHost(), toxiproxy.getControlPort());
             createProxies();
@@ -215,17 +241,21 @@ public final class LabPod {
     }
 
     private void createProxies() throws IOException {
-        catApiProxy = toxiproxyClient.createProxy("cat-api", "0.0.0.0:8666", "wiremock:8080");
-        ambassadorProxy = toxiproxyClient.createProxy("ambassador", "0.0.0.0:8667", "pod:" + PROXY_PORT);
+        catApiProxy = toxiproxyClient.createProxy("cat-api", "0.0.0.0:8666", CAT_API_UPSTREAM);
+        ambassadorProxy = toxiproxyClient.createProxy("ambassador", "0.0.0.0:8667", AMBASSADOR_UPSTREAM);
     }
 
-    /** Runs the services as the variant says, restarting only what changes (the app whenever the ambassador does). */
+    /** Whether a scenario left the proxy other than it was made: a toxic, disabled, or pointed elsewhere. */
+    private boolean changed(Proxy proxy, String upstream) throws IOException {
+        Proxy now = toxiproxyClient.getProxy(proxy.getName());
+        return !now.isEnabled() || !now.getUpstream().equals(upstream) || !now.toxics().getAll().isEmpty();
+    }
+
+    /** Runs the services as the variant says, restarting only the one whose code or settings change. */
     public synchronized void use(PodVariant wanted) {
         if (wanted.equals(variant)) return;
         long begin = System.nanoTime();
-        boolean newAmbassador = !wanted.sameAmbassadorAs(variant);
-        if (app != null) app.stop();
-        if (newAmbassador) {
+        if (!wanted.sameAmbassadorAs(variant)) {
             if (ambassador != null) ambassador.stop();
             ambassador = newAmbassador(wanted);
             ambassador.start();
@@ -233,15 +263,21 @@ public final class LabPod {
             Logger ambassadorLog = LoggerFactory.getLogger("ambassador");
             ambassador.followOutput(frame -> ambassadorLog.debug(frame.getUtf8StringWithoutLineEnding()));
         }
-        app = newApp(wanted);
-        app.start();
+        if (!wanted.sameAppAs(variant)) {
+            if (app != null) app.stop();
+            app = newApp(wanted);
+            app.start();
+        }
+        await("the ambassador ready").atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+                .until(() -> admin("/health/ready").status() == 200);
         variant = wanted;
-        LOG.info("Ambassador {} and app {} started ({}) in {} ms", ambassadorUrl(""), appUrl(""),
+        LOG.info("Ambassador {} and app {} ready ({}) in {} ms", ambassadorUrl(""), appUrl(""),
                 wanted.equals(PodVariant.FINISHED) ? "finished" : wanted, (System.nanoTime() - begin) / 1_000_000);
     }
 
     private void stop() {
-        for (GenericContainer<?> container : Arrays.asList(app, ambassador, toxiproxy, wiremock)) {
+        for (GenericContainer<?> container : Arrays.asList(app, ambassador, podNetwork, toxiproxy, wiremock)) {
             try {
                 if (container != null) container.stop();
             } catch (RuntimeException ignored) {
@@ -258,35 +294,53 @@ public final class LabPod {
     public void reset() {
         long begin = System.nanoTime();
         try {
-            // Fresh proxies: deleting one closes its connections at once, while removing a latency toxic waits for
-            // the answers it holds, and no pooled connection keeps a delay that is gone.
-            catApiProxy.delete();
-            ambassadorProxy.delete();
-            createProxies();
+            // A proxy a scenario changed is made afresh: deleting one closes its connections at once, while removing
+            // a latency toxic waits for the answers it holds, and no pooled connection keeps a delay that is gone.
+            // One left as it was keeps its connections: the ambassador's pooled ones to a deleted proxy are dead, and
+            // enough of them failing the probe below would open the breaker it is meant to close.
+            if (changed(catApiProxy, CAT_API_UPSTREAM)) {
+                catApiProxy.delete();
+                catApiProxy = toxiproxyClient.createProxy("cat-api", "0.0.0.0:8666", CAT_API_UPSTREAM);
+            }
+            if (changed(ambassadorProxy, AMBASSADOR_UPSTREAM)) {
+                ambassadorProxy.delete();
+                ambassadorProxy = toxiproxyClient.createProxy("ambassador", "0.0.0.0:8667", AMBASSADOR_UPSTREAM);
+            }
         } catch (IOException unreachable) {
             throw new UncheckedIOException(unreachable);
         }
         wireMockAdmin.resetToDefaultMappings();
         wireMockAdmin.resetScenarios();
+        long faultsCleared = System.nanoTime();
         // First let the retries of earlier scenarios leave the budget's window (watching, not calling), then make
         // sure the upstream answers and every breaker is closed (calling, which closes an open breaker).
         Map<String, String> settings = new java.util.HashMap<>(AMBASSADOR_SETTINGS);
         settings.putAll(variant.ambassadorSettings());
         double budgetFloor = Double.parseDouble(settings.get("RETRY_BUDGET_MIN_PER_SECOND"))
                 * Double.parseDouble(settings.get("RETRY_BUDGET_WINDOW_MS")) / 1000;
-        await("the retry budget back to its floor").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        // Polled often and first at once: a reset runs before every scenario, and usually finds the pod ready.
+        await("the retry budget back to its floor").atMost(Duration.ofSeconds(30))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
                 .until(() -> metrics().value("ambassador_retry_budget_remaining") >= budgetFloor);
+        long budgetBack = System.nanoTime();
         // Through the app when the proxy listens on the pod's loopback only (the app forwards both headers).
         boolean proxyOpen = "0.0.0.0".equals(settings.get("AMBASSADOR_BIND"));
         await("the upstream answering and the breakers closed").atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(250)).until(() -> {
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).until(() -> {
                     String[] fresh = {"X-Ambassador-Max-Retries", "0", "Cache-Control", "no-cache"};
                     Answer answer = proxyOpen ? ambassador("/images/latest", fresh) : app("/images/latest", fresh);
                     return answer.status() == 200 && metrics().max("ambassador_circuit_breaker_state") == 0;
                 });
+        long breakersClosed = System.nanoTime();
         wireMockAdmin.resetRequests();
         exec("sh", "-c", "rm -f " + IMAGES_DIR + "/* " + IMAGES_DIR + "/.incoming-*");
-        LOG.debug("Pod reset in {} ms", (System.nanoTime() - begin) / 1_000_000);
+        LOG.debug("Pod reset in {} ms: faults cleared {}, budget back {}, breakers closed {}, journal and files {}",
+                millis(begin, System.nanoTime()), millis(begin, faultsCleared), millis(faultsCleared, budgetBack),
+                millis(budgetBack, breakersClosed), millis(breakersClosed, System.nanoTime()));
+    }
+
+    private static long millis(long from, long to) {
+        return (to - from) / 1_000_000;
     }
 
     public Answer ambassador(String path, String... headers) {
@@ -415,15 +469,15 @@ public final class LabPod {
     }
 
     public String ambassadorUrl(String path) {
-        return "http://" + ambassador.getHost() + ":" + ambassador.getMappedPort(PROXY_PORT) + path;
+        return "http://" + podNetwork.getHost() + ":" + podNetwork.getMappedPort(PROXY_PORT) + path;
     }
 
     public String adminUrl(String path) {
-        return "http://" + ambassador.getHost() + ":" + ambassador.getMappedPort(ADMIN_PORT) + path;
+        return "http://" + podNetwork.getHost() + ":" + podNetwork.getMappedPort(ADMIN_PORT) + path;
     }
 
     public String appUrl(String path) {
-        return "http://" + ambassador.getHost() + ":" + ambassador.getMappedPort(APP_PORT) + path;
+        return "http://" + podNetwork.getHost() + ":" + podNetwork.getMappedPort(APP_PORT) + path;
     }
 
     /**

@@ -22,6 +22,12 @@ public record PodVariant(Path ambassadorOverlay, Path appOverlay, Map<String, St
         return new PodVariant(ambassador, app, ambassadorSettings, appSettings);
     }
 
+    /** The app must restart when its code or its settings differ. */
+    boolean sameAppAs(PodVariant other) {
+        return other != null && java.util.Objects.equals(appOverlay, other.appOverlay)
+                && appSettings.equals(other.appSettings);
+    }
+
     /** The ambassador must restart when its code or its settings differ. */
     boolean sameAmbassadorAs(PodVariant other) {
         return other != null && java.util.Objects.equals(ambassadorOverlay, other.ambassadorOverlay)
