@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * An exercise's unit tests (lab-tests/exercise-unit-tests.tsv, the table ./lab check reads too), run by
  * {@link UnitTestRun} in a JVM of its own against the learner's overlay jar, with the service's compiled tests and
- * its test class path as Maven resolved it (module/target/test-classpath.txt, written by ./lab watch).
+ * its test class path as Maven resolved it (module/target/test-classpath.txt, written by every build).
  */
 final class UnitTests {
     private static final Path TABLE = LabPod.ROOT.resolve("lab-tests/exercise-unit-tests.tsv");
@@ -59,7 +59,7 @@ final class UnitTests {
         Path classpathFile = module.resolve("target/test-classpath.txt");
         try {
             if (!Files.isRegularFile(classpathFile)) {
-                throw new IllegalStateException(classpathFile + " is missing: ./lab watch writes it as it starts");
+                throw new IllegalStateException(classpathFile + " is missing: every build writes it (./mvnw -DskipTests package)");
             }
             String classpath = String.join(File.pathSeparator, overlay.toString(),
                     module.resolve("target/test-classes").toString(), module.resolve("target/classes").toString(),
