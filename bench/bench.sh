@@ -202,6 +202,9 @@ need_tools
 [ -f "$root/ambassador/target/ambassador.jar" ] && [ -f "$root/app/target/app.jar" ] && [ -f "$root/bench/target/bare-proxy.jar" ] \
   || fail "the jars are missing: ./lab bench builds them (or ./mvnw -DskipTests package)"
 say "Bench on $(nproc) cores, $(java -version 2>&1 | head -n 1); $($quick && echo 'quick run: short windows' || echo 'full run')"
+# Start-up first, while nothing else runs.
+startup_args=("$work/startup.json"); $quick && startup_args=(--quick "${startup_args[@]}")
+"$root/bench/startup.sh" "${startup_args[@]}"
 start_everything
 threads_idle_ambassador="$(threads "$pid_ambassador")"; threads_idle_app="$(threads "$pid_app")"
 
@@ -350,6 +353,7 @@ json="$out/bench-$stamp.json"
   printf ' "warm_up":{'; sep=""
   for name in "${!warmed[@]}"; do printf '%s"%s":"%s"' "$sep" "$name" "${warmed[$name]}"; sep=","; done
   printf '},\n "recovery_503_503_200":%s,\n' "$recovery_json"
+  printf ' "startup":%s,\n' "$(cat "$work/startup.json")"
   printf ' "ambassador":{"rss_mb":%s,"threads_idle":%s,"threads_loaded":%s,"threads_after_%ss":%s},\n' \
     "$rss_ambassador" "$threads_idle_ambassador" "$threads_busy_ambassador" "$idle_wait" "$threads_after_ambassador"
   printf ' "app":{"rss_mb":%s,"threads_idle":%s,"threads_loaded":%s,"threads_after_%ss":%s},\n' \
@@ -403,6 +407,8 @@ trace_cost() { # TRACED UNTRACED (array names)
 say ""
 say "Traces on (TRACE_BUFFER_SIZE=200) against off (0), paired within rounds: pass-through $(trace_cost round_passthrough round_passthrough_untraced), /images/latest $(trace_cost round_images round_images_untraced) (1.00x: no cost; the rounds' spread is the noise)."
 say "503, 503, 200 recovered in $(printf '%.2f' "$(sed -n 's/.*"p50_s":\([0-9.]*\).*/\1/p' <<<"$recovery_json")") s (median of 20; max $(printf '%.2f' "$(sed -n 's/.*"max_s":\([0-9.]*\).*/\1/p' <<<"$recovery_json")") s)."
+startup_ms() { sed -n "s/.*\"what\":\"$1\",\"starts\":[0-9]*,\"median_ms\":\([0-9]*\).*/\1/p" <<<"$(tr '}' '\n' <"$work/startup.json")"; }
+say "Start-up (median of $($quick && echo 5 || echo 10)): the ambassador ready $(startup_ms 'ambassador: process start to ready, with the archive') ms from process start with its image's class archive, $(startup_ms 'ambassador: process start to ready, no archive') ms without; the app $(startup_ms 'app: process start to its first served request') ms to its first request."
 say "Memory with the container's JVM flags ($(jvm_flags)): ambassador RSS $rss_ambassador MB, app $rss_app MB."
 say "Threads: ambassador $threads_idle_ambassador idle, $threads_busy_ambassador loaded, $threads_after_ambassador ${idle_wait} s later; app $threads_idle_app, $threads_busy_app, $threads_after_app."
 say "Warm-up needed: $(for name in "${!warmed[@]}"; do printf '%s %s; ' "$name" "${warmed[$name]}"; done)"

@@ -4,6 +4,8 @@ import dev.ambassadorlab.ambassador.upstream.SelfCallGuard;
 import io.javalin.Javalin;
 
 import java.net.InetAddress;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * The running ambassador: two listeners, as sidecars have. The proxy ({@code /images/latest}, {@code /v1/...}) adds
@@ -15,18 +17,44 @@ public final class Ambassador {
     private final Javalin proxy;
     private final Javalin admin;
     private final SelfCallGuard selfCallGuard;
+    private final Readiness readiness;
 
-    Ambassador(AmbassadorConfig config, Javalin proxy, Javalin admin, SelfCallGuard selfCallGuard) {
+    Ambassador(AmbassadorConfig config, Javalin proxy, Javalin admin, SelfCallGuard selfCallGuard, Readiness readiness) {
         this.config = config;
         this.proxy = proxy;
         this.admin = admin;
         this.selfCallGuard = selfCallGuard;
+        this.readiness = readiness;
     }
 
+    /**
+     * Starts both listeners side by side, the admin one on a thread of its own: most of a start is loading and
+     * initialising classes, which a second core shares. When either cannot start, neither is left running.
+     */
     public Ambassador start() {
-        admin.start(host(config.adminBindAddress()), config.adminPort());
-        proxy.start(host(config.bindAddress()), config.port());
+        var adminStart = new FutureTask<Void>(() -> admin.start(host(config.adminBindAddress()), config.adminPort()), null);
+        new Thread(adminStart, "ambassador-admin-start").start();
+        RuntimeException failed = null;
+        try {
+            proxy.start(host(config.bindAddress()), config.port());
+        } catch (RuntimeException cannotStart) {
+            failed = cannotStart;
+        }
+        try {
+            adminStart.get();
+        } catch (ExecutionException cannotStart) {
+            if (failed == null) failed = cannotStart.getCause() instanceof RuntimeException unchecked ? unchecked
+                    : new IllegalStateException(cannotStart.getCause());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            if (failed == null) failed = new IllegalStateException("interrupted while the admin listener started");
+        }
+        if (failed != null) {
+            stop();
+            throw failed;
+        }
         selfCallGuard.listeningOn(proxy.port(), admin.port());
+        readiness.proxyListens();
         return this;
     }
 

@@ -32,6 +32,7 @@ import dev.ambassadorlab.ambassador.web.TraceRoutes;
 import dev.ambassadorlab.edge.ServerConnections;
 import dev.ambassadorlab.edge.ServerThreads;
 import io.javalin.Javalin;
+import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.router.EndpointNotFound;
@@ -145,6 +146,7 @@ public final class AmbassadorApp {
                     + "are on its admin port");
         });
 
+        var readiness = new Readiness(store, config.imageMaxBytes());
         Javalin admin = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.jetty.threadPool = ServerThreads.pool("ambassador-admin", ServerThreads.ADMIN_MAX_THREADS);
@@ -152,13 +154,13 @@ public final class AmbassadorApp {
             javalin.routes.get("/metrics", ctx -> ctx.contentType(metrics.contentType()).result(metrics.scrape()));
             javalin.routes.get("/health", AmbassadorApp::live);
             javalin.routes.get("/health/live", AmbassadorApp::live);
-            javalin.routes.get("/health/ready", ctx -> ready(ctx, store, config.imageMaxBytes()));
+            javalin.routes.get("/health/ready", ctx -> ready(ctx, readiness));
             javalin.routes.get("/debug/requests", traceRoutes::latest);
             javalin.routes.get("/debug/requests/stream", traceRoutes::stream);
             errorsAsJson(javalin, errors, "the admin port serves GET /metrics, GET /health/live, GET /health/ready, "
                     + "GET /debug/requests and GET /debug/requests/stream; /images/latest and /v1/... are on the proxy port");
         });
-        return new Ambassador(config, proxy, admin, selfCallGuard);
+        return new Ambassador(config, proxy, admin, selfCallGuard, readiness);
     }
 
     private static void errorsAsJson(io.javalin.config.JavalinConfig javalin, ErrorResponses errors, String routes) {
@@ -176,14 +178,21 @@ public final class AmbassadorApp {
 
     /** Liveness: the process serves HTTP. It never depends on the upstream, or an outage would restart the pod. */
     private static void live(Context ctx) {
-        ctx.json(Map.of("status", "up"));
+        constantJson(ctx, "{\"status\":\"up\"}");
     }
 
-    /** Readiness: the ambassador can do its job locally: it can save an image of the largest size it accepts. */
-    private static void ready(Context ctx, ImageStore store, long imageMaxBytes) {
-        String problem = store.whyNotReady(imageMaxBytes);
+    /**
+     * A fixed answer, written as is: the probes answer before the JSON mapper is first needed, so that readiness does
+     * not wait for it to load.
+     */
+    private static void constantJson(Context ctx, String json) {
+        ctx.contentType(ContentType.APPLICATION_JSON).result(json);
+    }
+
+    private static void ready(Context ctx, Readiness readiness) {
+        String problem = readiness.whyNot();
         if (problem == null) {
-            ctx.json(Map.of("status", "ready"));
+            constantJson(ctx, "{\"status\":\"ready\"}");
         } else {
             Map<String, String> body = new LinkedHashMap<>(); // fields in a fixed order, unlike Map.of's
             body.put("status", "not_ready");

@@ -1,6 +1,7 @@
 package dev.ambassadorlab.ambassador;
 
 import dev.ambassadorlab.ambassador.config.ConfigException;
+import io.javalin.util.JavalinException;
 
 /** Reads the configuration from the environment and starts the ambassador; nothing else. */
 public final class AmbassadorMain {
@@ -19,7 +20,14 @@ public final class AmbassadorMain {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(ambassador::stop, "ambassador-shutdown"));
-        ambassador.start();
+        try {
+            ambassador.start();
+        } catch (JavalinException cannotListen) {
+            System.err.println("The ambassador cannot listen: " + cannotListen.getMessage()
+                    + " (AMBASSADOR_PORT and ADMIN_PORT choose the ports)");
+            System.exit(2);
+            return;
+        }
         System.err.printf("Ambassador listening: proxy on %s:%d, admin (/metrics, /health) on %s:%d; calling %s "
                         + "(API key %s), saving images to %s%n",
                 config.bindAddress().getHostAddress(), ambassador.proxyPort(), config.adminBindAddress().getHostAddress(),

@@ -19,6 +19,8 @@ import okio.BufferedSource;
 import java.io.IOException;
 import java.net.ProtocolException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.Set;
 import java.util.function.LongConsumer;
@@ -34,14 +36,32 @@ public final class UpstreamClients {
     private static final Set<String> BODY_FORBIDDEN = Set.of("GET", "HEAD");
     /** How much of a download is kept in memory: enough for any image type's magic bytes. */
     private static final int HEAD_BYTES = 16;
-    private final OkHttpClient client;
+    /**
+     * Built on a thread of its own while the listeners start: building the client sets up TLS (it reads the system's
+     * trusted certificates), the largest single part of the ambassador's start, and nothing needs it before the first
+     * upstream call, which waits for it if it comes first.
+     */
+    private final CompletableFuture<OkHttpClient> client;
 
     public UpstreamClients(AmbassadorConfig config, SelfCallGuard selfCallGuard) {
-        this.client = baseBuilder(config)
+        OkHttpClient.Builder builder = baseBuilder(config)
                 .addInterceptor(new ApiKeyInjector(config.apiKey(), config.catApiUrl()))
                 .addNetworkInterceptor(selfCallGuard)
-                .addNetworkInterceptor(new OneSendPerAttempt())
-                .build();
+                .addNetworkInterceptor(new OneSendPerAttempt());
+        this.client = CompletableFuture.supplyAsync(builder::build, task -> {
+            Thread setUp = new Thread(task, "upstream-client-setup");
+            setUp.setDaemon(true);
+            setUp.start();
+        });
+    }
+
+    private OkHttpClient client() {
+        try {
+            return client.join();
+        } catch (CompletionException failed) {
+            throw new IllegalStateException("the HTTP client for the upstream could not be set up (TLS: the JRE's "
+                    + "trusted certificates?): " + failed.getCause(), failed.getCause());
+        }
     }
 
     /** The client's settings without the ambassador's interceptors: the bench's bare proxy uses them too. */
@@ -77,7 +97,7 @@ public final class UpstreamClients {
                 .method(request.method(), body)
                 .tag(OneSendPerAttempt.Sends.class, new OneSendPerAttempt.Sends())
                 .build();
-        return client.newCall(okRequest);
+        return client().newCall(okRequest);
     }
 
     /**
