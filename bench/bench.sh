@@ -80,6 +80,11 @@ start() { # NAME PORT COMMAND...: starts a service in the background and waits u
 }
 
 start_everything() {
+  # A port that answers already belongs to something else, which the bench would measure in its service's place.
+  local port; for port in "$UPSTREAM_PORT" "$NGINX_PROXY_PORT" "$FLAKY_PORT" "$BARE_PORT" "$BARE_RELAY_PORT" \
+      "$NGINX_RELAY_PORT" "$AMBASSADOR_PORT" "$ADMIN_PORT" "$APP_PORT" "$UNTRACED_PORT" "$UNTRACED_ADMIN_PORT"; do
+    port_open "$port" && fail "port $port is in use by another process: the bench needs it for its own services"
+  done
   mkdir -p "$work/www/images" "$work/tmp"
   # The ambassador saves each image: on this kind of VM the root disk discards blocks on every unlink, which would
   # make the bench measure the disk. IMAGES_DIR goes on tmpfs when there is one; the table says which.
