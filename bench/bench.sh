@@ -4,8 +4,9 @@
 # Starts a fast static upstream (nginx), nginx as a reverse proxy in front of it (the physical reference), a bare
 # Javalin + OkHttp proxy on the ambassador's own jars and server settings (the stack's ceiling), the ambassador and
 # the app with their container JVM flags, and in the app's place the cheapest relays there are (the bare proxy, nginx),
-# then loads each with wrk after a warm-up that lasts until the rate is steady.
-# Prints one table and writes it as JSON to target/bench/. Numbers move from machine to machine: read the ratios.
+# then loads each with wrk after a warm-up that lasts until the rate is steady. Then the latency of the direct
+# upstream, the two proxies and the ambassador at a fixed request rate, open loop (bench/fixed-rate.sh, with Vegeta).
+# Prints the tables and writes them as JSON to target/bench/. Numbers move from machine to machine: read the ratios.
 # With --profile, a JFR recording of the ambassador during the /images/latest row at c=16, and its summary.
 set -euo pipefail
 
@@ -204,6 +205,10 @@ recovery() {
 }
 
 need_tools
+# Vegeta, for the fixed-rate rows, is built the first time (about half a minute): here, before the long part, so that
+# a machine that cannot build it says so at once. The other rows do not need it, and are measured without it.
+vegeta_missing=""
+"$root/bench/fixed-rate.sh" --vegeta >/dev/null || vegeta_missing="Vegeta could not be built (why is said above)"
 [ -f "$root/ambassador/target/ambassador.jar" ] && [ -f "$root/app/target/app.jar" ] && [ -f "$root/bench/target/bare-proxy.jar" ] \
   || fail "the jars are missing: ./lab bench builds them (or ./mvnw -DskipTests package)"
 say "Bench on $(nproc) cores, $(java -version 2>&1 | head -n 1); $($quick && echo 'quick run: short windows' || echo 'full run')"
@@ -347,6 +352,20 @@ say "Waiting ${idle_wait} s without load, then counting threads again..."
 sleep "$idle_wait"
 threads_after_ambassador="$(threads "$pid_ambassador")"; threads_after_app="$(threads "$pid_app")"
 
+# Latency at a fixed rate, open loop, after the saturation rows (the JVMs are warm) and the idle thread count.
+fixed_rate="$work/fixed-rate.jsonl"
+: >"$fixed_rate"
+if [ -z "$vegeta_missing" ]; then
+  fixed_rate_args=(); $quick && fixed_rate_args+=(--quick)
+  fixed_rate_started="$SECONDS"
+  "$root/bench/fixed-rate.sh" "${fixed_rate_args[@]}" --rows "$fixed_rate" \
+    --direct "http://127.0.0.1:$UPSTREAM_PORT$search" --nginx-proxy "http://127.0.0.1:$NGINX_PROXY_PORT$search" \
+    --bare "http://127.0.0.1:$BARE_PORT$search" --passthrough "http://127.0.0.1:$AMBASSADOR_PORT$search" \
+    --images "http://127.0.0.1:$AMBASSADOR_PORT/images/latest" \
+    || vegeta_missing="bench/fixed-rate.sh failed (why is said above)"
+  say "  fixed-rate rows took $((SECONDS - fixed_rate_started)) s"
+fi
+
 # ---------------------------------------------------------------------------------------------------- the report
 mkdir -p "$out"
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
@@ -365,6 +384,8 @@ json="$out/bench-$stamp.json"
     "$rss_app" "$threads_idle_app" "$threads_busy_app" "$idle_wait" "$threads_after_app"
   printf ' "rows":[\n'; sep="  "
   for row in "${rows[@]}"; do printf '%s%s\n' "$sep" "$row"; sep=" ,"; done
+  printf ' ],\n "fixed_rate":[\n'; sep="  "
+  while IFS= read -r row; do printf '%s%s\n' "$sep" "$row"; sep=" ,"; done <"$fixed_rate"
   printf ' ]}\n'
 } >"$json"
 cp "$json" "$out/latest.json"
@@ -417,6 +438,10 @@ say "Start-up (median of $($quick && echo 5 || echo 10)): the ambassador ready $
 say "Memory with the container's JVM flags ($(jvm_flags)): ambassador RSS $rss_ambassador MB, app $rss_app MB."
 say "Threads: ambassador $threads_idle_ambassador idle, $threads_busy_ambassador loaded, $threads_after_ambassador ${idle_wait} s later; app $threads_idle_app, $threads_busy_app, $threads_after_app."
 say "Warm-up needed: $(for name in "${!warmed[@]}"; do printf '%s %s; ' "$name" "${warmed[$name]}"; done)"
+say ""
+if [ -n "$vegeta_missing" ]; then say "Fixed-rate rows: not all measured, as $vegeta_missing."; fi
+if [ -s "$fixed_rate" ]; then "$root/bench/fixed-rate.sh" --report "$fixed_rate"; fi
+say ""
 say "JSON: $json"
 if $profile; then
   say ""
