@@ -31,15 +31,16 @@ export MALLOC_ARENA_MAX=2 # as the Dockerfiles set it
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
-# answers_200 PORT PATH: true when GET PATH on 127.0.0.1:PORT answers 200 (bash's own TCP: no process to start).
-answers_200() {
-  local status=""
-  exec 3<>"/dev/tcp/127.0.0.1/$1" || return 1
+# answers_200 PORT PATH: true when GET PATH on 127.0.0.1:PORT answers 200 (bash's own TCP, no program to start). In
+# a subshell: Docker's port proxy accepts a connection before the container listens and then closes it, and the
+# write's SIGPIPE would end the script.
+answers_200() (
+  status=""
+  exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
   printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$2" >&3
   read -r -t 2 _ status _ <&3 || true
-  exec 3<&- 3>&-
   [ "$status" = 200 ]
-}
+)
 
 # await_200 PORT PATH PID|"" : polls every 5 ms, for at most 60 s; fails when the process (if any) ends first.
 await_200() {
