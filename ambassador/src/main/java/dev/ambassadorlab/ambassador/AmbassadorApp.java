@@ -155,8 +155,7 @@ public final class AmbassadorApp {
             javalin.routes.get("/health", AmbassadorApp::live);
             javalin.routes.get("/health/live", AmbassadorApp::live);
             javalin.routes.get("/health/ready", ctx -> ready(ctx, readiness));
-            javalin.routes.get("/debug/requests", traceRoutes::latest);
-            javalin.routes.get("/debug/requests/stream", traceRoutes::stream);
+            traceRoutes.addTo(javalin);
             errorsAsJson(javalin, errors, "the admin port serves GET /metrics, GET /health/live, GET /health/ready, "
                     + "GET /debug/requests and GET /debug/requests/stream; /images/latest and /v1/... are on the proxy port");
         });

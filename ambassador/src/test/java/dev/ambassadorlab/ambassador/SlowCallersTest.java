@@ -6,6 +6,7 @@ import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import okio.Buffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -46,6 +47,7 @@ class SlowCallersTest {
     Path dir;
 
     @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES) // a start and a minute's wait each: more than the default on a slow machine
     void sixtyFourCallersThatPostAMegabyteAndNeverReadTheAnswerLeaveThe64MbHeapStanding() throws Exception {
         byte[] answer = new byte[MEGABYTE];
         Arrays.fill(answer, (byte) 'a');

@@ -5,6 +5,7 @@ import dev.ambassadorlab.ambassador.ErrorCode;
 import dev.ambassadorlab.ambassador.trace.RequestTrace;
 import dev.ambassadorlab.ambassador.trace.TraceBuffer;
 import dev.ambassadorlab.ambassador.trace.TraceJson;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.sse.SseHandler;
@@ -40,20 +41,50 @@ public final class TraceRoutes {
     private final AtomicInteger places = new AtomicInteger();
     private final SseHandler stream = new SseHandler(this::listen);
     private Thread publisher;
+    /** Set when the admin server stops: the stream takes no listener and its thread ends. */
+    private volatile boolean closed;
 
     public TraceRoutes(TraceBuffer traces) {
         this.traces = traces;
     }
 
+    /**
+     * Adds both routes to a server, and closes the stream when it stops: a listener must be closed while its request
+     * lives, as Javalin ends a closed stream's request, and ending one that a stopped server has recycled sent Javalin
+     * round its error handlers without end, a core busy for as long as the process ran.
+     */
+    public void addTo(JavalinConfig javalin) {
+        javalin.routes.get("/debug/requests", this::latest);
+        javalin.routes.get("/debug/requests/stream", this::stream);
+        javalin.events.serverStopping(this::close);
+    }
+
+    /** Closes every listener's stream and ends the thread that feeds them. */
+    void close() {
+        closed = true;
+        listeners.forEach(SseClient::close);
+        listeners.clear();
+        Thread feeding;
+        synchronized (this) {
+            feeding = publisher;
+        }
+        if (feeding != null) LockSupport.unpark(feeding);
+    }
+
+    /** True while the thread that feeds the stream runs. */
+    synchronized boolean publishing() {
+        return publisher != null && publisher.isAlive();
+    }
+
     /** GET /debug/requests?limit=N: N from 1 to the buffer's size, 50 when not given. */
-    public void latest(Context ctx) {
+    private void latest(Context ctx) {
         refuseWhenOff();
         int limit = limit(ctx.queryParam("limit"));
         ctx.contentType("application/json").result(TraceJson.of(traces.latest(limit)));
     }
 
     /** GET /debug/requests/stream: the traces of requests that finish from now on. */
-    public void stream(Context ctx) throws Exception {
+    private void stream(Context ctx) throws Exception {
         refuseWhenOff();
         String accept = ctx.header("Accept");
         if (accept == null || !accept.contains("text/event-stream")) {
@@ -86,6 +117,10 @@ public final class TraceRoutes {
         // A comment first, so the listener sees at once that it is connected, before any request finishes.
         client.sendComment("traces of the requests that finish from now on");
         listeners.add(client);
+        if (closed) {
+            client.close(); // the server began to stop while this listener joined
+            return;
+        }
         LockSupport.unpark(publisher());
     }
 
@@ -102,7 +137,7 @@ public final class TraceRoutes {
     private void publish() {
         long next = traces.added();
         long lastSent = System.nanoTime();
-        while (true) {
+        while (!closed) {
             if (listeners.isEmpty()) {
                 LockSupport.park(this);
                 next = traces.added();
