@@ -1,6 +1,7 @@
 package dev.ambassadorlab.ambassador;
 
 import dev.ambassadorlab.ambassador.upstream.SelfCallGuard;
+import dev.ambassadorlab.ambassador.upstream.UpstreamClients;
 import io.javalin.Javalin;
 
 import java.net.InetAddress;
@@ -18,13 +19,16 @@ public final class Ambassador {
     private final Javalin admin;
     private final SelfCallGuard selfCallGuard;
     private final Readiness readiness;
+    private final UpstreamClients clients;
 
-    Ambassador(AmbassadorConfig config, Javalin proxy, Javalin admin, SelfCallGuard selfCallGuard, Readiness readiness) {
+    Ambassador(AmbassadorConfig config, Javalin proxy, Javalin admin, SelfCallGuard selfCallGuard, Readiness readiness,
+               UpstreamClients clients) {
         this.config = config;
         this.proxy = proxy;
         this.admin = admin;
         this.selfCallGuard = selfCallGuard;
         this.readiness = readiness;
+        this.clients = clients;
     }
 
     /**
@@ -55,6 +59,7 @@ public final class Ambassador {
         }
         selfCallGuard.listeningOn(proxy.port(), admin.port());
         readiness.proxyListens();
+        clients.setUp(); // after the listeners, not beside them: see UpstreamClients
         return this;
     }
 

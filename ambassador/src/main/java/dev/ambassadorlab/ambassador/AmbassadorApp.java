@@ -90,7 +90,8 @@ public final class AmbassadorApp {
         var retries = new RetryPolicies(config.maxRetries(), retryAfter, budget, metrics);
         var breakers = new CircuitBreakers(config.breakerFailureThreshold(), config.breakerOpenDuration(), metrics);
         var selfCallGuard = new SelfCallGuard();
-        var upstream = new ResilientUpstream(new UpstreamClients(config, selfCallGuard), timeouts, backoff, retries,
+        var clients = new UpstreamClients(config, selfCallGuard);
+        var upstream = new ResilientUpstream(clients, timeouts, backoff, retries,
                 budget, breakers, new FailureTranslator(timeouts, retryAfter, metrics), metrics);
         var store = new ImageStore(config.imagesDir());
         var images = new CatImageService(upstream, config.catApiUrl(), new ImageHostAllowlist(config.imageOrigins()),
@@ -159,7 +160,7 @@ public final class AmbassadorApp {
             errorsAsJson(javalin, errors, "the admin port serves GET /metrics, GET /health/live, GET /health/ready, "
                     + "GET /debug/requests and GET /debug/requests/stream; /images/latest and /v1/... are on the proxy port");
         });
-        return new Ambassador(config, proxy, admin, selfCallGuard, readiness);
+        return new Ambassador(config, proxy, admin, selfCallGuard, readiness, clients);
     }
 
     private static void errorsAsJson(io.javalin.config.JavalinConfig javalin, ErrorResponses errors, String routes) {

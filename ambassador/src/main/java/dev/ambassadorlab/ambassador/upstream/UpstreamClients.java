@@ -36,28 +36,40 @@ public final class UpstreamClients {
     private static final Set<String> BODY_FORBIDDEN = Set.of("GET", "HEAD");
     /** How much of a download is kept in memory: enough for any image type's magic bytes. */
     private static final int HEAD_BYTES = 16;
+    private final OkHttpClient.Builder builder;
     /**
-     * Built on a thread of its own while the listeners start: building the client sets up TLS (it reads the system's
-     * trusted certificates), the largest single part of the ambassador's start, and nothing needs it before the first
-     * upstream call, which waits for it if it comes first.
+     * Built on a thread of its own once the listeners are up ({@link #setUp()}): building the client sets up TLS (it
+     * reads the system's trusted certificates), the largest single part of a start, and on two cores it would slow the
+     * listeners' start. The first upstream call waits for it if it comes first.
      */
-    private final CompletableFuture<OkHttpClient> client;
+    private volatile CompletableFuture<OkHttpClient> client;
 
     public UpstreamClients(AmbassadorConfig config, SelfCallGuard selfCallGuard) {
-        OkHttpClient.Builder builder = baseBuilder(config)
+        this.builder = baseBuilder(config)
                 .addInterceptor(new ApiKeyInjector(config.apiKey(), config.catApiUrl()))
                 .addNetworkInterceptor(selfCallGuard)
                 .addNetworkInterceptor(new OneSendPerAttempt());
-        this.client = CompletableFuture.supplyAsync(builder::build, task -> {
-            Thread setUp = new Thread(task, "upstream-client-setup");
-            setUp.setDaemon(true);
-            setUp.start();
-        });
+    }
+
+    /** Starts building the client on a thread of its own, the first time it is called; later calls get the same. */
+    public CompletableFuture<OkHttpClient> setUp() {
+        CompletableFuture<OkHttpClient> started = client;
+        if (started != null) return started;
+        synchronized (this) {
+            if (client == null) {
+                client = CompletableFuture.supplyAsync(builder::build, task -> {
+                    Thread setUp = new Thread(task, "upstream-client-setup");
+                    setUp.setDaemon(true);
+                    setUp.start();
+                });
+            }
+            return client;
+        }
     }
 
     private OkHttpClient client() {
         try {
-            return client.join();
+            return setUp().join();
         } catch (CompletionException failed) {
             throw new IllegalStateException("the HTTP client for the upstream could not be set up (TLS: the JRE's "
                     + "trusted certificates?): " + failed.getCause(), failed.getCause());
