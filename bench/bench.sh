@@ -34,6 +34,8 @@ out="$root/target/bench"
 work="$(mktemp -d)"
 chmod 755 "$work" # nginx's workers run as another user and must read the files
 pids=()
+# The process id of each service by name (ambassador, app, bare, untraced, bare_relay).
+declare -A pid=()
 
 say() { printf '%s\n' "$*"; }
 fail() { printf 'bench: %s\n' "$*" >&2; exit 1; }
@@ -76,7 +78,7 @@ start() { # NAME PORT COMMAND...: starts a service in the background and waits u
   local name="$1" port="$2"; shift 2
   "$@" >"$work/$name.log" 2>&1 &
   pids+=("$!")
-  eval "pid_$name=$!"
+  pid["$name"]=$!
   wait_for "$name" "$port" "$!"
 }
 
@@ -216,7 +218,7 @@ say "Bench on $(nproc) cores, $(java -version 2>&1 | head -n 1); $($quick && ech
 startup_args=("$work/startup.json"); $quick && startup_args=(--quick "${startup_args[@]}")
 "$root/bench/startup.sh" "${startup_args[@]}"
 start_everything
-threads_idle_ambassador="$(threads "$pid_ambassador")"; threads_idle_app="$(threads "$pid_app")"
+threads_idle_ambassador="$(threads "${pid[ambassador]}")"; threads_idle_app="$(threads "${pid[app]}")"
 
 search="/v1/images/search"
 say "Warm-up (at least ${warmup_min} s, then until three ${window} s windows in a row agree within 5%):"
@@ -235,35 +237,38 @@ say "Measuring:"
 # a round, between rows measured one right after the other, and the table shows the median round's ratio. Every other
 # round runs its rows in reverse order, so that each row of a pair goes first as often as second: a drift within a
 # round, or whatever the first minutes after a pause cost, favours neither side of a ratio.
+# Filled by measure, through the name in $collect.
+# shellcheck disable=SC2034
 declare -a round_bare round_passthrough round_images round_app round_bare_relay round_nginx_relay
+# shellcheck disable=SC2034
 declare -a round_passthrough_untraced round_images_untraced
 round_row() { # NAME: measures one c=16 row of the current round
   case "$1" in
     bare) collect=round_bare measure "bare Javalin+OkHttp proxy: the search" 16 "http://127.0.0.1:$BARE_PORT$search" \
-      "$pid_bare" ;;
+      "${pid[bare]}" ;;
     passthrough) collect=round_passthrough measure "ambassador pass-through: the search" 16 \
-      "http://127.0.0.1:$AMBASSADOR_PORT$search" "$pid_ambassador" ;;
+      "http://127.0.0.1:$AMBASSADOR_PORT$search" "${pid[ambassador]}" ;;
     images)
       local profiled=false
       if $profile && [ "$round" = "$rounds" ]; then profiled=true; fi
-      if $profiled; then jcmd "$pid_ambassador" JFR.start name=bench settings=profile >/dev/null; fi
+      if $profiled; then jcmd "${pid[ambassador]}" JFR.start name=bench settings=profile >/dev/null; fi
       collect=round_images measure "ambassador /images/latest" 16 "http://127.0.0.1:$AMBASSADOR_PORT/images/latest" \
-        "$pid_ambassador"
+        "${pid[ambassador]}"
       if $profiled; then
         mkdir -p "$out"
-        jcmd "$pid_ambassador" JFR.stop name=bench filename="$out/ambassador-images.jfr" >/dev/null
+        jcmd "${pid[ambassador]}" JFR.stop name=bench filename="$out/ambassador-images.jfr" >/dev/null
       fi ;;
     passthrough_untraced) collect=round_passthrough_untraced measure "traces off: pass-through" 16 \
-      "http://127.0.0.1:$UNTRACED_PORT$search" "$pid_untraced" ;;
+      "http://127.0.0.1:$UNTRACED_PORT$search" "${pid[untraced]}" ;;
     images_untraced) collect=round_images_untraced measure "traces off: /images/latest" 16 \
-      "http://127.0.0.1:$UNTRACED_PORT/images/latest" "$pid_untraced" ;;
+      "http://127.0.0.1:$UNTRACED_PORT/images/latest" "${pid[untraced]}" ;;
     app) collect=round_app measure "end to end: app /images/latest" 16 "http://127.0.0.1:$APP_PORT/images/latest" \
-      "$pid_app" "$pid_ambassador" ;;
+      "${pid[app]}" "${pid[ambassador]}" ;;
     # The same path with the app's hop replaced by the cheapest relays there are: what the app's hop could cost at best.
     bare_relay) collect=round_bare_relay measure "app's place: bare Javalin+OkHttp relay" 16 \
-      "http://127.0.0.1:$BARE_RELAY_PORT/images/latest" "$pid_bare_relay" "$pid_ambassador" ;;
+      "http://127.0.0.1:$BARE_RELAY_PORT/images/latest" "${pid[bare_relay]}" "${pid[ambassador]}" ;;
     nginx_relay) collect=round_nginx_relay measure "app's place: nginx relay" 16 \
-      "http://127.0.0.1:$NGINX_RELAY_PORT/images/latest" "$(cat "$work/nginx.pid")" "$pid_ambassador" ;;
+      "http://127.0.0.1:$NGINX_RELAY_PORT/images/latest" "$(cat "$work/nginx.pid")" "${pid[ambassador]}" ;;
   esac
 }
 # Each ambassador row sits next to the same row with traces off, so that their ratio is the trace's cost.
@@ -331,11 +336,11 @@ high_concurrency_rows() {
   done
 }
 rows+=("$(median_row round_bare)")
-high_concurrency_rows "bare Javalin+OkHttp proxy: the search" bare-proxy "http://127.0.0.1:$BARE_PORT$search" "$pid_bare"
+high_concurrency_rows "bare Javalin+OkHttp proxy: the search" bare-proxy "http://127.0.0.1:$BARE_PORT$search" "${pid[bare]}"
 rows+=("$(median_row round_passthrough round_bare)")
-high_concurrency_rows "ambassador pass-through: the search" ambassador-passthrough "http://127.0.0.1:$AMBASSADOR_PORT$search" "$pid_ambassador"
+high_concurrency_rows "ambassador pass-through: the search" ambassador-passthrough "http://127.0.0.1:$AMBASSADOR_PORT$search" "${pid[ambassador]}"
 rows+=("$(median_row round_images round_bare)")
-high_concurrency_rows "ambassador /images/latest" ambassador-images "http://127.0.0.1:$AMBASSADOR_PORT/images/latest" "$pid_ambassador"
+high_concurrency_rows "ambassador /images/latest" ambassador-images "http://127.0.0.1:$AMBASSADOR_PORT/images/latest" "${pid[ambassador]}"
 rows+=("$(median_row round_passthrough_untraced round_bare)")
 rows+=("$(median_row round_images_untraced round_bare)")
 rows+=("$(median_row round_app round_images)")
@@ -345,12 +350,12 @@ if $relays; then
 fi
 recovery_json="$(recovery)"
 say "  503, 503, 200 through the ambassador (20 runs): $recovery_json"
-rss_ambassador="$(rss_mb "$pid_ambassador")"; rss_app="$(rss_mb "$pid_app")"
-threads_busy_ambassador="$(threads "$pid_ambassador")"; threads_busy_app="$(threads "$pid_app")"
+rss_ambassador="$(rss_mb "${pid[ambassador]}")"; rss_app="$(rss_mb "${pid[app]}")"
+threads_busy_ambassador="$(threads "${pid[ambassador]}")"; threads_busy_app="$(threads "${pid[app]}")"
 idle_wait=60; $quick && idle_wait=5
 say "Waiting ${idle_wait} s without load, then counting threads again..."
 sleep "$idle_wait"
-threads_after_ambassador="$(threads "$pid_ambassador")"; threads_after_app="$(threads "$pid_app")"
+threads_after_ambassador="$(threads "${pid[ambassador]}")"; threads_after_app="$(threads "${pid[app]}")"
 
 # Latency at a fixed rate, open loop, after the saturation rows (the JVMs are warm) and the idle thread count.
 fixed_rate="$work/fixed-rate.jsonl"

@@ -42,7 +42,7 @@ public final class AmbassadorClient implements Closeable {
     private final URI base;
     /**
      * The Host header, written once: left to HttpClient, it is formatted from the URL for every request, the host name
-     * scanned for IPv6 syntax each time (7-12% of the app's CPU samples under load).
+     * scanned for IPv6 syntax each time.
      */
     private final String host;
     /** The few URLs the app calls, resolved once. */
@@ -54,9 +54,8 @@ public final class AmbassadorClient implements Closeable {
         this.host = HttpHost.create(base).toHostString();
         this.timeout = timeout;
         // One client, its connections kept open between calls: a blocking call on the caller's own thread is the
-        // cheapest way across localhost. Apache HttpClient's classic API, measured against OkHttp in the app's place
-        // (README, Performance): a fifth less of the app's CPU per request, most of it OkHttp's pool waking its
-        // clean-up thread for nearly every connection handed back. Timeouts: connecting, and each wait for the
+        // cheapest way across localhost. Apache HttpClient's classic API: in the app's place it costs less CPU per
+        // request than OkHttp, whose pool wakes its clean-up thread for nearly every connection handed back. Timeouts: connecting, and each wait for the
         // ambassador's next bytes (its answers are small, so in practice the whole answer). A connection idle for a
         // second is checked before it is used again, and idle ones are dropped after 20 s, before the ambassador's
         // server would drop them (30 s).
@@ -123,7 +122,7 @@ public final class AmbassadorClient implements Closeable {
 
     /**
      * What the app answers its caller: a status, a JSON body and the headers worth passing on. The body stays in the
-     * bytes it came in: decoding it to a String and encoding it back cost the app's hop 3% of its time, for nothing.
+     * bytes it came in: decoding it to a String and encoding it back would be work for nothing.
      */
     public record Answer(int status, byte[] json, Map<String, String> headers) {
 

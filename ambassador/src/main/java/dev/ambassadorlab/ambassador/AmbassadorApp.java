@@ -92,7 +92,7 @@ public final class AmbassadorApp {
         var selfCallGuard = new SelfCallGuard();
         var clients = new UpstreamClients(config, selfCallGuard);
         var upstream = new ResilientUpstream(clients, timeouts, backoff, retries,
-                budget, breakers, new FailureTranslator(timeouts, retryAfter, metrics), metrics);
+                budget, breakers, new FailureTranslator(retryAfter, metrics), metrics);
         var store = new ImageStore(config.imagesDir());
         var images = new CatImageService(upstream, config.catApiUrl(), new ImageHostAllowlist(config.imageOrigins()),
                 config.apiKey(), store, config.imageMaxBytes(), metrics);

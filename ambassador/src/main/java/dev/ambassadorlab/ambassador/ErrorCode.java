@@ -10,7 +10,7 @@ public enum ErrorCode {
     // The caller's request is refused before anything is sent upstream.
     BAD_PATH(400, "the `/v1/...` path would leave `/v1/` of The Cat API, or holds an encoded `/`, `\\` or `.`"),
     BAD_HEADER(400, "a header cannot be forwarded as it is: a non-ASCII character, an empty `Idempotency-Key`, "
-            + "or an `X-Ambassador-Max-Retries` that is not a whole number"),
+            + "or an `X-Ambassador-Max-Retries` or `X-Request-Deadline-Ms` that is not a whole number"),
     METHOD_OVERRIDE_REFUSED(400, "the request carries `X-HTTP-Method-Override` or one of its kin"),
     BAD_REQUEST_BODY(400, "the request body could not be read"),
     BAD_PARAMETER(400, "a query parameter of an admin route is out of range, such as `limit` of `/debug/requests`"),

@@ -29,8 +29,8 @@ public final class CatApp {
             // and none held by a caller that takes too long over a request's head.
             ServerConnections.limit(javalin.jetty);
             javalin.events.serverStopped(ambassador::close);
-            javalin.routes.get("/images/latest", ctx -> relay(ctx, ambassador, "/images/latest", compressFrom));
-            javalin.routes.get("/breeds", ctx -> relay(ctx, ambassador, "/v1/breeds", compressFrom));
+            javalin.routes.get("/images/latest", ctx -> relay(ctx, ambassador, config, "/images/latest", compressFrom));
+            javalin.routes.get("/breeds", ctx -> relay(ctx, ambassador, config, "/v1/breeds", compressFrom));
             javalin.routes.get("/health", ctx -> ctx.json(Map.of("status", "up")));
             javalin.routes.exception(Exception.class, (bug, ctx) -> ctx.status(500).json(errorBody(
                     "internal_error", "the app failed unexpectedly (" + bug.getClass().getSimpleName() + ")")));
@@ -44,10 +44,10 @@ public final class CatApp {
      * Relays the ambassador's answer. One below Javalin's compression threshold (most: one image's JSON is ~150 bytes)
      * goes straight into Jetty's response buffer, which sends it with its length when the request ends; a larger one
      * goes through Javalin's stream, which compresses it for a caller that accepts gzip. (Through that stream, a small
-     * answer was only checked against its list of types, for nothing: 3% of the app's samples.) Either way it is
+     * answer was only checked against its list of types, for nothing.) Either way it is
      * one write: ctx.result() would copy the answer through another stream and a fresh 8 KB buffer.
      */
-    private static void relay(Context ctx, AmbassadorClient ambassador, String path, int compressFrom)
+    private static void relay(Context ctx, AmbassadorClient ambassador, AppConfig config, String path, int compressFrom)
             throws IOException {
         Map<String, String> headers = new LinkedHashMap<>();
         for (String name : AmbassadorClient.FORWARDED) {
@@ -58,6 +58,8 @@ public final class CatApp {
         String requestId = RequestIds.keepOrNew(headers.get(RequestIds.HEADER));
         headers.put(RequestIds.HEADER, requestId);
         ctx.header(RequestIds.HEADER, requestId);
+        headers.put(DeadlineHeader.NAME, DeadlineHeader.forAmbassador(ctx.header(DeadlineHeader.NAME),
+                config.ambassadorTimeout()));
         AmbassadorClient.Answer answer = ambassador.get(path, headers);
         answer.headers().forEach(ctx::header);
         ctx.status(answer.status()).contentType("application/json");

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayInputStream;
@@ -93,6 +94,21 @@ class CatAppTest {
         ambassador.verify(getRequestedFor(urlEqualTo("/images/latest")).withHeader("X-Request-Id", equalTo("trace-7"))
                 // The app writes the Host header itself, once (AmbassadorClient): the ambassador's host and port.
                 .withHeader("Host", equalTo("localhost:" + ambassador.port())));
+    }
+
+    @ParameterizedTest(name = "the caller sends {0}: the ambassador hears {1}")
+    @CsvSource({"nothing, 2000", "800, 800", "60000, 2000", "soon, 2000", "-5, 2000", "1e3, 2000"})
+    void theAmbassadorHearsHowLongTheAppWillWaitOrItsCallersShorterDeadline(String sent, String heard)
+            throws Exception {
+        ambassador.stubFor(get("/images/latest").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"id\":\"abc\"}")));
+
+        var response = sent.equals("nothing") ? call(app, "/images/latest")
+                : call(app, "/images/latest", "X-Request-Deadline-Ms", sent);
+
+        expectStatus(response, 200, "an ambassador that answers at once");
+        ambassador.verify(getRequestedFor(urlEqualTo("/images/latest"))
+                .withHeader("X-Request-Deadline-Ms", equalTo(heard)));
     }
 
     @ParameterizedTest(name = "{0}")

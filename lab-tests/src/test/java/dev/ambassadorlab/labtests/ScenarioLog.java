@@ -42,6 +42,11 @@ public final class ScenarioLog implements BeforeTestExecutionCallback, TestWatch
                 worded(cause.getMessage(), LabPod.started().flatMap(LabPod::lastTraceText))));
     }
 
+    /** Prints what a scenario measured, under its name, so that the log shows the numbers behind a verdict. */
+    public static void measured(String numbers) {
+        tell("        measured: " + numbers);
+    }
+
     private static void tell(String line) {
         LOG.info(line);
         Consumer<String> also = reader;

@@ -4,7 +4,6 @@ import dev.ambassadorlab.ambassador.AmbassadorException;
 import dev.ambassadorlab.ambassador.ErrorCode;
 import dev.ambassadorlab.ambassador.metrics.AmbassadorMetrics;
 import dev.ambassadorlab.ambassador.resilience.RetryAfter;
-import dev.ambassadorlab.ambassador.resilience.Timeouts;
 import dev.ambassadorlab.ambassador.trace.Ending;
 import dev.failsafe.CircuitBreakerOpenException;
 import dev.failsafe.FailsafeException;
@@ -22,24 +21,23 @@ import javax.net.ssl.SSLException;
  * was unusable, 503 when it could not be reached or the breaker is shielding it, 504 when time ran out.
  */
 public final class FailureTranslator {
-    private final Timeouts timeouts;
     private final RetryAfter retryAfter;
     private final AmbassadorMetrics metrics;
 
-    public FailureTranslator(Timeouts timeouts, RetryAfter retryAfter, AmbassadorMetrics metrics) {
-        this.timeouts = timeouts;
+    public FailureTranslator(RetryAfter retryAfter, AmbassadorMetrics metrics) {
         this.retryAfter = retryAfter;
         this.metrics = metrics;
     }
 
-    public AmbassadorException translate(Throwable thrown, UpstreamRequest request, int attempts) {
+    /** @param deadline the request's deadline, for the words of a 504 */
+    public AmbassadorException translate(Throwable thrown, UpstreamRequest request, int attempts, Duration deadline) {
         Throwable failure = thrown instanceof FailsafeException && thrown.getCause() != null ? thrown.getCause() : thrown;
         String call = request.call().words();
         String tries = tried(attempts);
         String detail = failure.toString();
         if (failure instanceof AmbassadorException known) return known;
         if (failure instanceof AttemptTimedOutException timedOut) {
-            if (timedOut.byDeadline()) return deadlinePassed(request.call(), attempts);
+            if (timedOut.byDeadline()) return deadlinePassed(request.call(), attempts, deadline);
             return new AmbassadorException(ErrorCode.UPSTREAM_TIMEOUT, call + " did not answer within the attempt "
                     + "timeout of " + timedOut.limit().toMillis() + " ms (" + tries + ")");
         }
@@ -96,16 +94,17 @@ public final class FailureTranslator {
     }
 
     /** The request deadline passed during the attempts of {@code call}. */
-    public AmbassadorException deadlinePassed(UpstreamCall call, int attempts) {
+    public AmbassadorException deadlinePassed(UpstreamCall call, int attempts, Duration deadline) {
         return new AmbassadorException(ErrorCode.DEADLINE_EXCEEDED, "the request deadline of "
-                + timeouts.requestDeadline().toMillis() + " ms passed during " + call.words() + " (" + tried(attempts)
+                + deadline.toMillis() + " ms passed during " + call.words() + " (" + tried(attempts)
                 + ")");
     }
 
     /** The wait before the next retry would reach the request deadline: the request ends now rather than then. */
-    public AmbassadorException deadlineWouldPass(UpstreamCall call, Duration wait, Duration remaining, int attempts) {
+    public AmbassadorException deadlineWouldPass(UpstreamCall call, Duration wait, Duration remaining, int attempts,
+                                                 Duration deadline) {
         return new AmbassadorException(ErrorCode.DEADLINE_EXCEEDED, "the request deadline of "
-                + timeouts.requestDeadline().toMillis() + " ms would pass during the " + wait.toMillis()
+                + deadline.toMillis() + " ms would pass during the " + wait.toMillis()
                 + " ms wait before retrying " + call.words() + " (" + remaining.toMillis() + " ms were left; "
                 + tried(attempts) + ")");
     }

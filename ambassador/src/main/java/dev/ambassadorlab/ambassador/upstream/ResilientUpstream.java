@@ -5,6 +5,7 @@ import dev.ambassadorlab.ambassador.ErrorCode;
 import dev.ambassadorlab.ambassador.metrics.AmbassadorMetrics;
 import dev.ambassadorlab.ambassador.resilience.Backoff;
 import dev.ambassadorlab.ambassador.resilience.CircuitBreakers;
+import dev.ambassadorlab.ambassador.resilience.Deadlines;
 import dev.ambassadorlab.ambassador.resilience.RetryBudget;
 import dev.ambassadorlab.ambassador.resilience.RetryPolicies;
 import dev.ambassadorlab.ambassador.resilience.RetryWait;
@@ -25,9 +26,9 @@ import java.util.concurrent.TimeUnit;
  * Sends a request upstream under the policies: retry → circuit breaker → the OkHttp call, with both clocks of
  * {@link Timeouts} (the inner part of the picture in {@link dev.ambassadorlab.ambassador.AmbassadorApp}, inside its
  * bulkhead and fallback). Each attempt gets one timer, OkHttp's call timeout, set to the attempt timeout or what is
- * left of the deadline, whichever is shorter; each wait before a retry is held against the deadline. (Two Failsafe
- * {@code Timeout} policies did the same with two timers per call on Failsafe's one shared scheduler: a tenth of the
- * pass-through's CPU.) Returns the upstream's answer, whatever its status, or throws an {@link AmbassadorException}
+ * left of the deadline, whichever is shorter; each wait before a retry is held against the deadline. (One timer, not
+ * two Failsafe {@code Timeout} policies: those would set two timers per call on Failsafe's one shared scheduler.)
+ * Returns the upstream's answer, whatever its status, or throws an {@link AmbassadorException}
  * that says why there is none.
  */
 public final class ResilientUpstream {
@@ -57,7 +58,7 @@ public final class ResilientUpstream {
         Duration remaining = caller.remaining();
         if (!isPositive(remaining)) {
             throw new AmbassadorException(ErrorCode.DEADLINE_EXCEEDED, "the request deadline of "
-                    + timeouts.requestDeadline().toMillis() + " ms passed before " + request.call().words() + " began");
+                    + caller.deadline().toMillis() + " ms passed before " + request.call().words() + " began");
         }
         caller.callStarted();
         budget.recordRequest();
@@ -77,7 +78,8 @@ public final class ResilientUpstream {
             if (failure instanceof FailsafeException && failure.getCause() instanceof IOException) {
                 caller.trace().note(whyRetriesStopped(request, retriesAllowed, caller, null));
             }
-            AmbassadorException answer = failures.translate(failure, request, caller.callAttempts());
+            AmbassadorException answer = failures.translate(failure, request, caller.callAttempts(),
+                    caller.deadline());
             // Kept for the log line even when a stale image answers in the end.
             caller.noteDetail(answer.detail());
             throw answer;
@@ -105,12 +107,13 @@ public final class ResilientUpstream {
         // Failsafe asks for a wait after every failed attempt, the last one too; no retry follows that one.
         if (retryNumber > retriesAllowed) return wait;
         Duration remaining = caller.remaining();
-        if (!isPositive(remaining)) throw failures.deadlinePassed(request.call(), caller.callAttempts());
+        if (!isPositive(remaining)) throw failures.deadlinePassed(request.call(), caller.callAttempts(), caller.deadline());
         if (timeouts.leavesTimeAfter(wait, remaining)) {
             caller.trace().waitPlanned(backoff.reason(lastAnswer));
             return wait;
         }
-        throw failures.deadlineWouldPass(request.call(), wait, remaining, caller.callAttempts());
+        throw failures.deadlineWouldPass(request.call(), wait, remaining, caller.callAttempts(),
+                caller.deadline());
     }
 
     private UpstreamResponse attempt(UpstreamRequest request, RequestContext caller) throws IOException {
@@ -125,7 +128,8 @@ public final class ResilientUpstream {
         }
         caller.attemptStarted();
         Attempt attempt = new Attempt(request, caller);
-        Call call = clients.newCall(request, caller.requestId());
+        // The upstream hears how long this attempt has, so that it too can stop when no one waits any more.
+        Call call = clients.newCall(request, caller.requestId(), Deadlines.forAttempt(limit));
         // Covers the whole attempt, the body included; when it fires OkHttp cancels the call and closes its socket.
         call.timeout().timeout(limit.toNanos(), TimeUnit.NANOSECONDS);
         try {

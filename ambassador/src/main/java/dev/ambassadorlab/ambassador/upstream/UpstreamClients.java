@@ -2,6 +2,7 @@ package dev.ambassadorlab.ambassador.upstream;
 
 import dev.ambassadorlab.ambassador.AmbassadorConfig;
 import dev.ambassadorlab.ambassador.AmbassadorException;
+import dev.ambassadorlab.ambassador.resilience.Deadlines;
 import dev.ambassadorlab.ambassador.security.ApiKeyInjector;
 import dev.ambassadorlab.ambassador.web.CallerHeaders;
 import okhttp3.Call;
@@ -94,22 +95,26 @@ public final class UpstreamClients {
                 .followSslRedirects(false);
     }
 
-    /** Prepares one attempt; nothing is sent until {@link #read} executes it. */
-    public Call newCall(UpstreamRequest request, String requestId) {
+    /**
+     * Prepares one attempt; nothing is sent until {@link #read} executes it.
+     *
+     * @param deadline the attempt's {@link Deadlines#HEADER} value, or null
+     */
+    public Call newCall(UpstreamRequest request, String requestId, String deadline) {
         RequestBody body = null;
         boolean bodyRequired = BODY_REQUIRED.contains(request.method());
         if (bodyRequired || (request.body() != null && !BODY_FORBIDDEN.contains(request.method()))) {
             MediaType type = request.contentType() == null ? null : MediaType.parse(request.contentType());
             body = RequestBody.create(request.body() == null ? new byte[0] : request.body(), type);
         }
-        Request okRequest = new Request.Builder()
+        Request.Builder okRequest = new Request.Builder()
                 .url(request.url())
                 .headers(request.headers())
                 .header(CallerHeaders.REQUEST_ID, requestId)
                 .method(request.method(), body)
-                .tag(OneSendPerAttempt.Sends.class, new OneSendPerAttempt.Sends())
-                .build();
-        return client().newCall(okRequest);
+                .tag(OneSendPerAttempt.Sends.class, new OneSendPerAttempt.Sends());
+        if (deadline != null) okRequest.header(Deadlines.HEADER, deadline);
+        return client().newCall(okRequest.build());
     }
 
     /**

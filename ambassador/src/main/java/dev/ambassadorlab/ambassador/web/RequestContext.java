@@ -2,6 +2,7 @@ package dev.ambassadorlab.ambassador.web;
 
 import dev.ambassadorlab.ambassador.AmbassadorException;
 import dev.ambassadorlab.ambassador.ErrorCode;
+import dev.ambassadorlab.ambassador.resilience.Deadlines;
 import dev.ambassadorlab.ambassador.trace.Ending;
 import dev.ambassadorlab.ambassador.trace.RequestTrace;
 import io.javalin.http.Context;
@@ -18,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RequestContext {
     private final String requestId;
     private final long startNanos;
+    private final Duration deadline;
     private final long deadlineNanos;
     private final int retriesWanted;
     private final boolean acceptsStale;
@@ -41,6 +43,7 @@ public final class RequestContext {
         this.requestId = requestId;
         this.memory = memory;
         this.startNanos = System.nanoTime();
+        this.deadline = deadline;
         this.deadlineNanos = startNanos + deadline.toNanos();
         this.retriesWanted = retriesWanted;
         this.acceptsStale = acceptsStale;
@@ -49,14 +52,16 @@ public final class RequestContext {
 
     /**
      * Starts the context for a proxied request and attaches it to Javalin's context, so the request log finds it even
-     * when the caller's headers are refused (that request is still counted, as a client error).
+     * when the caller's headers are refused (that request is still counted, as a client error). Its deadline is the
+     * configured one, or the caller's ({@link Deadlines#HEADER}) when that is shorter.
      */
     public static RequestContext begin(Context ctx, Duration deadline, int maxRetries, BodyMemory memory,
                                        boolean traced) {
         String requestId = ctx.attribute(CallerHeaders.REQUEST_ID);
         try {
             CallerHeaders.refuseMethodOverride(ctx);
-            var request = new RequestContext(requestId, deadline, CallerHeaders.retriesWanted(ctx, maxRetries),
+            var request = new RequestContext(requestId, Deadlines.forRequest(ctx.header(Deadlines.HEADER), deadline),
+                    CallerHeaders.retriesWanted(ctx, maxRetries),
                     CallerHeaders.acceptsStale(ctx), memory, traced);
             ctx.attribute(RequestLog.CONTEXT_KEY, request);
             return request;
@@ -105,6 +110,11 @@ public final class RequestContext {
 
     public String requestId() {
         return requestId;
+    }
+
+    /** How long this request may take: REQUEST_DEADLINE_MS, or the caller's shorter one. */
+    public Duration deadline() {
+        return deadline;
     }
 
     /** Time left before the caller's deadline; zero or negative once it has passed. */

@@ -2,7 +2,6 @@ package dev.ambassadorlab.ambassador.upstream;
 
 import dev.ambassadorlab.ambassador.metrics.AmbassadorMetrics;
 import dev.ambassadorlab.ambassador.resilience.RetryAfter;
-import dev.ambassadorlab.ambassador.resilience.Timeouts;
 import dev.ambassadorlab.ambassador.trace.Ending;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import okhttp3.Headers;
@@ -18,7 +17,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WhyRetriesStoppedTest {
     private static final HttpUrl URL = HttpUrl.get("http://cats.test/v1/favourites");
     private final FailureTranslator failures = new FailureTranslator(
-            new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(6)),
             new RetryAfter(Duration.ofSeconds(3), Clock.systemUTC()), new AmbassadorMetrics(new PrometheusRegistry()));
     private final UpstreamRequest get = UpstreamRequest.get(UpstreamCall.SEARCH, URL, "cats.test:80", 1024);
     private final UpstreamRequest post = new UpstreamRequest(UpstreamCall.PASSTHROUGH, "POST", URL, "cats.test:80",

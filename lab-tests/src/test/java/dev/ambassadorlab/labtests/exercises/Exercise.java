@@ -8,7 +8,7 @@ import java.util.Collection;
 import java.util.Optional;
 
 /**
- * The ten exercises: where each one's files live, which service its code belongs to, and a word its check's failure
+ * The exercises: where each one's files live, which service its code belongs to, and a word its check's failure
  * must name, so the kata proof can tell that an untouched starter fails for the right reason.
  */
 public enum Exercise {
@@ -21,7 +21,8 @@ public enum Exercise {
     SECURITY_OFFLOAD("07-security-offload", Service.AMBASSADOR, "refuse"),
     FALLBACK("08-fallback", Service.AMBASSADOR, "stale"),
     BULKHEAD("09-bulkhead", Service.AMBASSADOR, "bulkhead"),
-    SIDECAR_DEPLOYMENT("10-sidecar-deployment", Service.NONE, "sidecar");
+    SIDECAR_DEPLOYMENT("10-sidecar-deployment", Service.NONE, "sidecar"),
+    DEADLINE_PROPAGATION("12-deadline-propagation", Service.AMBASSADOR, "deadline");
 
     /** Where an exercise's code runs: its files replace the finished ones in that service. */
     public enum Service { APP, AMBASSADOR, NONE }

@@ -306,4 +306,20 @@ class AmbassadorGrade {
         assertThat(answer.status()).as(answer.summary()).isEqualTo(200);
         Scorecard.saw(answer.summary());
     }
+
+    @Test
+    @org.junit.jupiter.api.Order(17)
+    @Grade(expected = "a caller that waits 800 ms (X-Request-Deadline-Ms), every answer 1 s late: a 504 by then",
+            required = false)
+    void a_callers_deadline_is_kept() throws IOException {
+        pod.catApiProxy().toxics().latency("late", ToxicDirection.DOWNSTREAM, 1000);
+
+        Answer answer = pod.ambassador("/images/latest", "X-Request-Deadline-Ms", "800", "Cache-Control", "no-cache");
+
+        // An ambassador that does not read the header answers when the late answers come, or at its own deadline.
+        assumeThat(answer.took()).as("no deadline from the caller: %s after %d ms", answer.summary(),
+                answer.took().toMillis()).isLessThan(Duration.ofMillis(1000));
+        assertThat(answer.status()).as("the answer by the caller's deadline: %s", answer.summary()).isEqualTo(504);
+        Scorecard.saw(answer.summary() + " after " + answer.took().toMillis() + " ms");
+    }
 }

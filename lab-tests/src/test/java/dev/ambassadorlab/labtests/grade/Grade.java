@@ -12,6 +12,6 @@ import java.lang.annotation.Target;
     /** What must happen, as the scorecard's "expected" column says it. */
     String expected();
 
-    /** Optional parts of the contract (pass-through, a stale fallback, breaker gauges) are N/A when absent. */
+    /** Optional parts of the contract (pass-through, a stale fallback, breaker gauges, a caller's deadline) are N/A when absent. */
     boolean required() default true;
 }

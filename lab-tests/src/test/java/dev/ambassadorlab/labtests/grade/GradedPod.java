@@ -118,8 +118,9 @@ final class GradedPod implements AutoCloseable {
         app.start();
     }
 
-    Answer ambassador(String path) {
-        return get("http://" + ambassador.getHost() + ":" + ambassador.getMappedPort(candidate.port()) + path);
+    /** @param headers names and values, in turn */
+    Answer ambassador(String path, String... headers) {
+        return get("http://" + ambassador.getHost() + ":" + ambassador.getMappedPort(candidate.port()) + path, headers);
     }
 
     Answer app(String path) {
@@ -173,11 +174,12 @@ final class GradedPod implements AutoCloseable {
         }
     }
 
-    private Answer get(String url) {
+    private Answer get(String url, String... headers) {
         long start = System.nanoTime();
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(PATIENCE).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            var request = HttpRequest.newBuilder(URI.create(url)).timeout(PATIENCE);
+            if (headers.length > 0) request.headers(headers);
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.body(), response.headers(),
                     Duration.ofNanos(System.nanoTime() - start));
         } catch (HttpTimeoutException gaveUp) {
