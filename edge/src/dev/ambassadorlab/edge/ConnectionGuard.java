@@ -2,6 +2,7 @@ package dev.ambassadorlab.edge;
 
 import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.IdleTimeout;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 // Jetty's HTTP/1.1 connection: the one place that knows how far a request's head has come.
@@ -165,8 +166,10 @@ final class ConnectionGuard extends AbstractLifeCycle implements Connection.List
             long headsNow = http.getMessagesIn();
             long bytesNow = http.getBytesIn();
             if (headsNow != heads) {
-                // Back from work, or a whole request came and went since the last look: waiting starts now.
-                waitingSince = now;
+                // Back from work, or a whole request came and went since the last look: it has waited since its last
+                // byte in or out. (Counted from this look instead, every connection that finished between two looks
+                // would tie, and which of them is closed first would be the map's order, not the oldest.)
+                waitingSince = now - idleNanos(http);
                 heads = headsNow;
                 bytesThen = bytesNow;
                 headSince = parser.isStart() ? 0 : now;
@@ -174,6 +177,10 @@ final class ConnectionGuard extends AbstractLifeCycle implements Connection.List
                 headSince = now;
             }
             return true;
+        }
+
+        private static long idleNanos(HttpConnection http) {
+            return http.getEndPoint() instanceof IdleTimeout idle ? TimeUnit.MILLISECONDS.toNanos(idle.getIdleFor()) : 0;
         }
 
         boolean headTooLong(long now) {

@@ -112,6 +112,15 @@ public final class WarmCheck {
         return new Verdict(passed, report.toString(), unitReport, outcome.failed());
     }
 
+    /** Waits until the last check's scenarios, abandoned ones included, have ended: the pod is free again. */
+    public void settle() {
+        CompletableFuture<?> last;
+        synchronized (this) {
+            last = lastRun;
+        }
+        last.handle((done, failed) -> null).join();
+    }
+
     private static Path unitOutput(UnitTests tests, int attempt) {
         try {
             Files.createDirectories(WORK);
@@ -145,6 +154,8 @@ public final class WarmCheck {
         private final Path overlay;
         private final Consumer<String> progress;
         private volatile boolean abandoned;
+        /** Whether {@link #execute} is under way: only then may an abandoned run skip scenarios. */
+        private boolean running;
 
         ScenarioRun(Exercise exercise, Path overlay, Consumer<String> progress) {
             this.exercise = exercise;
@@ -154,13 +165,17 @@ public final class WarmCheck {
             };
         }
 
-        void abandon() {
+        /** Skips the scenarios not yet started; a run that has ended leaves the next one alone. */
+        synchronized void abandon() {
             abandoned = true;
-            ChaosTest.skipTheRest(true);
+            if (running) ChaosTest.skipTheRest(true);
         }
 
         Outcome execute() {
-            ChaosTest.skipTheRest(abandoned);
+            synchronized (this) {
+                running = true;
+                ChaosTest.skipTheRest(abandoned);
+            }
             if (overlay != null) Overlays.use(exercise, overlay);
             ExerciseMode.override(true);
             StringBuilder report = new StringBuilder();
@@ -189,7 +204,10 @@ public final class WarmCheck {
                 return new Outcome(report.toString(), failed, count, true);
             } finally {
                 ExerciseMode.override(null);
-                ChaosTest.skipTheRest(false);
+                synchronized (this) {
+                    running = false;
+                    ChaosTest.skipTheRest(false);
+                }
             }
         }
     }
