@@ -6,6 +6,7 @@ import dev.ambassadorlab.ambassador.images.ImageStore;
 import dev.ambassadorlab.ambassador.metrics.AmbassadorMetrics;
 import dev.ambassadorlab.ambassador.resilience.Backoff;
 import dev.ambassadorlab.ambassador.resilience.CircuitBreakers;
+import dev.ambassadorlab.ambassador.resilience.Hedging;
 import dev.ambassadorlab.ambassador.resilience.RetryAfter;
 import dev.ambassadorlab.ambassador.resilience.RetryBudget;
 import dev.ambassadorlab.ambassador.resilience.RetryPolicies;
@@ -14,6 +15,7 @@ import dev.ambassadorlab.ambassador.resilience.Timeouts;
 import dev.ambassadorlab.ambassador.resilience.UpstreamBulkhead;
 import dev.ambassadorlab.ambassador.security.ImageHostAllowlist;
 import dev.ambassadorlab.ambassador.upstream.FailureTranslator;
+import dev.ambassadorlab.ambassador.upstream.Hedges;
 import dev.ambassadorlab.ambassador.upstream.ResilientUpstream;
 import dev.ambassadorlab.ambassador.upstream.SelfCallGuard;
 import dev.ambassadorlab.ambassador.upstream.UpstreamClients;
@@ -91,8 +93,9 @@ public final class AmbassadorApp {
         var breakers = new CircuitBreakers(config.breakerFailureThreshold(), config.breakerOpenDuration(), metrics);
         var selfCallGuard = new SelfCallGuard();
         var clients = new UpstreamClients(config, selfCallGuard);
+        var hedges = new Hedges(new Hedging(config.hedgeRequests(), config.hedgeDelay(), budget), registry);
         var upstream = new ResilientUpstream(clients, timeouts, backoff, retries,
-                budget, breakers, new FailureTranslator(retryAfter, metrics), metrics);
+                budget, breakers, new FailureTranslator(retryAfter, metrics), metrics, hedges);
         var store = new ImageStore(config.imagesDir());
         var images = new CatImageService(upstream, config.catApiUrl(), new ImageHostAllowlist(config.imageOrigins()),
                 config.apiKey(), store, config.imageMaxBytes(), metrics);

@@ -47,6 +47,8 @@ public record AmbassadorConfig(
         Duration bulkheadMaxWait,
         int serverMaxThreads,
         boolean fallbackEnabled,
+        boolean hedgeRequests,
+        Duration hedgeDelay,
         int traceBufferSize) {
 
     /** The Cat API's image CDN: where its search answers point. */
@@ -86,6 +88,9 @@ public record AmbassadorConfig(
                 env.millis("BULKHEAD_MAX_WAIT_MS", 500, 0, 60_000),
                 env.wholeNumber("SERVER_MAX_THREADS", 32, 4, 10_000),
                 env.flag("FALLBACK_ENABLED", true),
+                // Off unless asked for, as in Envoy: a hedge is a second request to the upstream.
+                env.flag("HEDGE_REQUESTS", false),
+                hedgeDelay(env),
                 // About 1 KB a trace: the latest 200 take a few hundred KB of the 64 MB heap.
                 env.wholeNumber("TRACE_BUFFER_SIZE", 200, 0, 10_000));
         if (config.retryBaseDelay.compareTo(config.retryMaxDelay) > 0) {
@@ -112,6 +117,17 @@ public record AmbassadorConfig(
         }
         env.finish("ambassador");
         return config;
+    }
+
+    /** HEDGE_DELAY_MS: whole milliseconds, or "auto" (the default) for the p95 of recent attempts: null. */
+    private static Duration hedgeDelay(EnvReader env) {
+        String value = env.raw("HEDGE_DELAY_MS");
+        if (value == null || value.equals("auto")) return null;
+        if (value.matches("[0-9]{1,5}") && Integer.parseInt(value) >= 1 && Integer.parseInt(value) <= 60_000) {
+            return Duration.ofMillis(Integer.parseInt(value));
+        }
+        env.reject("HEDGE_DELAY_MS", value, "auto, or a whole number of milliseconds from 1 to 60000", "auto");
+        return null;
     }
 
     /**

@@ -15,7 +15,8 @@ import java.util.List;
  */
 public final class RequestTrace {
     /** An attempt upstream; {@code status} is 0 when no answer came (a timeout, a reset, a refused connection). */
-    public record Attempt(String call, int number, long offsetNanos, long tookNanos, String outcome, int status) {
+    public record Attempt(String call, int number, long offsetNanos, long tookNanos, String outcome, int status,
+                          boolean hedge) {
     }
 
     /** A wait before retrying {@code call} after its attempt {@code afterAttempt}: "backoff" or "retry_after". */
@@ -58,7 +59,7 @@ public final class RequestTrace {
      * Called as an attempt is about to be sent: when a retry of the same call was waiting, the time since the last
      * attempt ended is that wait. Returns the attempt's start, for {@link #attemptEnded}.
      */
-    public long attemptStarting(String call, int number) {
+    public synchronized long attemptStarting(String call, int number) {
         long now = System.nanoTime();
         if (plannedWait != null && number > 1 && keepsSteps) {
             if (waits.isEmpty()) waits = new ArrayList<>(2);
@@ -71,11 +72,20 @@ public final class RequestTrace {
 
     /** @param status the answer's status, or 0 when none came */
     public void attemptEnded(String call, int number, long attemptStartNanos, String outcome, int status) {
+        attemptEnded(call, number, attemptStartNanos, outcome, status, false);
+    }
+
+    /**
+     * @param hedge whether this was a hedged copy of attempt {@code number}, sent while it was slow; a hedged attempt's
+     *              copies end on threads of their own, hence the lock
+     */
+    public synchronized void attemptEnded(String call, int number, long attemptStartNanos, String outcome, int status,
+                                          boolean hedge) {
         if (!keepsSteps) return;
         long now = System.nanoTime();
         lastAttemptEndNanos = now;
         attempts.add(new Attempt(call, number, attemptStartNanos - startNanos, now - attemptStartNanos, outcome,
-                status));
+                status, hedge));
     }
 
     /** The retry policy chose to wait before the next attempt, for this reason ("backoff" or "retry_after"). */

@@ -36,6 +36,7 @@ public final class TraceJson {
                     .append(",\"took_ms\":").append(millis(attempt.tookNanos()))
                     .append(",\"outcome\":\"").append(attempt.outcome()).append('"');
             if (attempt.status() != 0) json.append(",\"status\":").append(attempt.status());
+            if (attempt.hedge()) json.append(",\"hedge\":true");
             json.append('}');
         }
         json.append("],\"waits\":[");

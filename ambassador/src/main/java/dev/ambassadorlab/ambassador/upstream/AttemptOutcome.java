@@ -7,7 +7,9 @@ import java.util.Locale;
 /** How one upstream attempt ended: the {@code outcome} label of {@code ambassador_upstream_attempts_total}. */
 public enum AttemptOutcome {
     SUCCESS, CLIENT_ERROR, RATE_LIMITED, SERVER_ERROR, TIMEOUT, CONNECT_ERROR, IO_ERROR, TRUNCATED, TOO_LARGE,
-    BAD_ANSWER;
+    BAD_ANSWER,
+    /** A hedged copy cut off because the other copy's answer was taken. */
+    CANCELLED;
 
     public static AttemptOutcome ofStatus(int status) {
         if (status == 429) return RATE_LIMITED;

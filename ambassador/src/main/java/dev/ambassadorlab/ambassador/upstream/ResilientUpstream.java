@@ -11,7 +11,6 @@ import dev.ambassadorlab.ambassador.resilience.RetryPolicies;
 import dev.ambassadorlab.ambassador.resilience.RetryWait;
 import dev.ambassadorlab.ambassador.resilience.Timeouts;
 import dev.ambassadorlab.ambassador.trace.Ending;
-import dev.ambassadorlab.ambassador.trace.RequestTrace;
 import dev.ambassadorlab.ambassador.web.RequestContext;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
@@ -40,10 +39,11 @@ public final class ResilientUpstream {
     private final CircuitBreakers breakers;
     private final FailureTranslator failures;
     private final AmbassadorMetrics metrics;
+    private final Hedges hedges;
 
     public ResilientUpstream(UpstreamClients clients, Timeouts timeouts, Backoff backoff, RetryPolicies retries,
                              RetryBudget budget, CircuitBreakers breakers, FailureTranslator failures,
-                             AmbassadorMetrics metrics) {
+                             AmbassadorMetrics metrics, Hedges hedges) {
         this.clients = clients;
         this.timeouts = timeouts;
         this.backoff = backoff;
@@ -52,6 +52,7 @@ public final class ResilientUpstream {
         this.breakers = breakers;
         this.failures = failures;
         this.metrics = metrics;
+        this.hedges = hedges;
     }
 
     public UpstreamResponse call(UpstreamRequest request, RequestContext caller) {
@@ -127,44 +128,70 @@ public final class ResilientUpstream {
             throw new AttemptTimedOutException(request.upstream(), Duration.ZERO, true, null);
         }
         caller.attemptStarted();
-        Attempt attempt = new Attempt(request, caller);
-        // The upstream hears how long this attempt has, so that it too can stop when no one waits any more.
-        Call call = clients.newCall(request, caller.requestId(), Deadlines.forAttempt(limit));
-        // Covers the whole attempt, the body included; when it fires OkHttp cancels the call and closes its socket.
-        call.timeout().timeout(limit.toNanos(), TimeUnit.NANOSECONDS);
-        try {
-            UpstreamResponse response = clients.read(call, request, caller::holdBodyBytes);
-            attempt.ended(AttemptOutcome.ofStatus(response.status()), response.status());
-            return response;
-        } catch (IOException failure) {
-            // Only the call timeout cancels a call, so a cancelled call is one that ran out of time.
-            IOException thrown = call.isCanceled()
-                    ? new AttemptTimedOutException(request.upstream(), limit, byDeadline, failure) : failure;
-            attempt.ended(AttemptOutcome.ofFailure(thrown), 0);
-            throw thrown;
-        } catch (RuntimeException failure) {
-            attempt.ended(AttemptOutcome.ofFailure(failure), 0);
-            throw failure;
-        }
+        Duration hedgeAfter = hedges.hedgeAfter(request, caller.hedgesSent(), limit);
+        Attempt original = new Attempt(request, caller, limit, byDeadline, false);
+        if (hedgeAfter == null) return original.send();
+        return hedges.race(original, hedgeAfter, () -> {
+            caller.hedgeSent();
+            // The copy has what is left of the original's time: both end by the same moment.
+            return new Attempt(request, caller, limit.minus(hedgeAfter), byDeadline, true);
+        });
     }
 
-    /** One attempt as it is counted in the metrics and written in the request's trace. */
-    private final class Attempt {
+    /** One copy of an attempt on the wire, as it is counted in the metrics and written in the request's trace. */
+    private final class Attempt implements Hedges.Copy {
         private final UpstreamRequest request;
-        private final RequestTrace trace;
+        private final RequestContext caller;
+        private final Duration limit;
+        private final boolean byDeadline;
+        private final boolean hedge;
         private final int number;
         private final long startNanos;
+        private final Call call;
+        private volatile boolean cutOff;
 
-        Attempt(UpstreamRequest request, RequestContext caller) {
+        Attempt(UpstreamRequest request, RequestContext caller, Duration limit, boolean byDeadline, boolean hedge) {
             this.request = request;
-            this.trace = caller.trace();
+            this.caller = caller;
+            this.limit = limit;
+            this.byDeadline = byDeadline;
+            this.hedge = hedge;
             this.number = caller.callAttempts();
-            this.startNanos = trace.attemptStarting(request.call().label(), number);
+            this.startNanos = caller.trace().attemptStarting(request.call().label(), number);
+            // The upstream hears how long this attempt has, so that it too can stop when no one waits any more.
+            this.call = clients.newCall(request, caller.requestId(), Deadlines.forAttempt(limit));
+            // Covers the whole attempt, the body included; when it fires OkHttp cancels the call and closes its socket.
+            call.timeout().timeout(limit.toNanos(), TimeUnit.NANOSECONDS);
         }
 
-        void ended(AttemptOutcome outcome, int status) {
+        @Override
+        public UpstreamResponse send() throws IOException {
+            try {
+                UpstreamResponse response = clients.read(call, request, caller::holdBodyBytes);
+                ended(AttemptOutcome.ofStatus(response.status()), response.status());
+                hedges.answered(request.call(), Duration.ofNanos(System.nanoTime() - startNanos));
+                return response;
+            } catch (IOException failure) {
+                // Only the call timeout and a won hedge cancel a call: otherwise a cancelled call ran out of time.
+                IOException thrown = call.isCanceled() && !cutOff
+                        ? new AttemptTimedOutException(request.upstream(), limit, byDeadline, failure) : failure;
+                ended(cutOff ? AttemptOutcome.CANCELLED : AttemptOutcome.ofFailure(thrown), 0);
+                throw thrown;
+            } catch (RuntimeException failure) {
+                ended(AttemptOutcome.ofFailure(failure), 0);
+                throw failure;
+            }
+        }
+
+        @Override
+        public void cancel() {
+            cutOff = true;
+            call.cancel();
+        }
+
+        private void ended(AttemptOutcome outcome, int status) {
             metrics.attempted(request.upstream(), outcome.label());
-            trace.attemptEnded(request.call().label(), number, startNanos, outcome.label(), status);
+            caller.trace().attemptEnded(request.call().label(), number, startNanos, outcome.label(), status, hedge);
         }
     }
 

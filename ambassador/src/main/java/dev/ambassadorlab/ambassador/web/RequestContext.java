@@ -26,6 +26,7 @@ public final class RequestContext {
     private final AtomicInteger calls = new AtomicInteger();
     private final AtomicInteger attempts = new AtomicInteger();
     private final AtomicInteger callAttempts = new AtomicInteger();
+    private final AtomicInteger hedges = new AtomicInteger();
     private final BodyMemory memory;
     private final AtomicLong heldBodyBytes = new AtomicLong();
     private final RequestTrace trace;
@@ -142,6 +143,15 @@ public final class RequestContext {
     public void attemptStarted() {
         attempts.incrementAndGet();
         callAttempts.incrementAndGet();
+    }
+
+    /** A hedged copy of an attempt went out: it is not an attempt of its own, nor a retry. */
+    public void hedgeSent() {
+        hedges.incrementAndGet();
+    }
+
+    public int hedgesSent() {
+        return hedges.get();
     }
 
     /** Attempts made by the current (or last) upstream call. */

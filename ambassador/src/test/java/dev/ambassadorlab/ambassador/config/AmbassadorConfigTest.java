@@ -56,6 +56,21 @@ class AmbassadorConfigTest {
     }
 
     @Test
+    void theHedgeDelayIsAutoOrWholeMilliseconds() {
+        assertThat(AmbassadorConfig.defaults().hedgeRequests()).as("hedging is asked for, not on by default").isFalse();
+        assertThat(AmbassadorConfig.defaults().hedgeDelay()).as("auto: the p95 of recent attempts").isNull();
+        assertThat(AmbassadorConfig.fromEnv(Map.of("HEDGE_DELAY_MS", "auto")).hedgeDelay()).isNull();
+        assertThat(AmbassadorConfig.fromEnv(Map.of("HEDGE_DELAY_MS", "150")).hedgeDelay())
+                .isEqualTo(Duration.ofMillis(150));
+        for (String bad : new String[]{"0", "60001", "+150", "1e3", "٣٠٠", "AUTO"}) {
+            assertThatThrownBy(() -> AmbassadorConfig.fromEnv(Map.of("HEDGE_DELAY_MS", bad))).as(bad)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("HEDGE_DELAY_MS=\"" + bad + "\" is not valid: expected auto, or a whole "
+                            + "number of milliseconds from 1 to 60000");
+        }
+    }
+
+    @Test
     void everyProblemIsReportedAtOnce() {
         var failure = catchThrowableOfType(ConfigException.class, () -> AmbassadorConfig.fromEnv(Map.of(
                 "AMBASSADOR_PORT", "70000", "CAT_API_URL", "ftp://cats", "RETRY_BUDGET_RATIO", "lots",

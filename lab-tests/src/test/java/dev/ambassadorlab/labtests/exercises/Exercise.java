@@ -22,6 +22,7 @@ public enum Exercise {
     FALLBACK("08-fallback", Service.AMBASSADOR, "stale"),
     BULKHEAD("09-bulkhead", Service.AMBASSADOR, "bulkhead"),
     SIDECAR_DEPLOYMENT("10-sidecar-deployment", Service.NONE, "sidecar"),
+    HEDGED_REQUESTS("11-hedged-requests", Service.AMBASSADOR, "hedg"),
     DEADLINE_PROPAGATION("12-deadline-propagation", Service.AMBASSADOR, "deadline");
 
     /** Where an exercise's code runs: its files replace the finished ones in that service. */

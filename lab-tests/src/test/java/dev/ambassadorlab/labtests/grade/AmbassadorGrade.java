@@ -322,4 +322,36 @@ class AmbassadorGrade {
         assertThat(answer.status()).as("the answer by the caller's deadline: %s", answer.summary()).isEqualTo(504);
         Scorecard.saw(answer.summary());
     }
+
+    @Test
+    @org.junit.jupiter.api.Order(18)
+    @Grade(expected = "after 20 normal searches, one in five 1.2 s late: the slowest of 25 callers well under 1.2 s, "
+            + "for few extra searches (hedging)", required = false)
+    void slow_answers_are_hedged() {
+        // A history of normal answers first: an ambassador may hedge after a percentile of recent ones.
+        for (int i = 0; i < 20; i++) pod.ambassador("/images/latest", "Cache-Control", "no-cache");
+        String cat = "[{\"id\":\"tabby\",\"url\":\"{{request.baseUrl}}/images/tabby.jpg\",\"width\":400,\"height\":300}]";
+        for (int state = 0; state < 5; state++) {
+            var answer = aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(cat)
+                    .withTransformers("response-template");
+            if (state == 4) answer.withFixedDelay(1200);
+            pod.mock().register(get(urlPathEqualTo(SEARCH)).atPriority(1).inScenario("one-in-five")
+                    .whenScenarioStateIs(state == 0 ? STARTED : "search-" + state)
+                    .willSetStateTo(state == 4 ? STARTED : "search-" + (state + 1)).willReturn(answer));
+        }
+        int before = searches().size();
+
+        List<Answer> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < 25; i++) answers.add(pod.ambassador("/images/latest", "Cache-Control", "no-cache"));
+
+        long slowest = answers.stream().mapToLong(answer -> answer.took().toMillis()).max().orElseThrow();
+        int extra = searches().size() - before - answers.size();
+        String seen = "the slowest of 25 callers waited " + slowest + " ms; " + extra + " extra searches";
+        // An ambassador that does not hedge makes the slow callers wait the whole 1.2 s.
+        assumeThat(slowest).as("no hedging: %s", seen).isLessThan(600L);
+        assertThat(answers).as("every caller's answer (%s)", seen).allSatisfy(answer -> assertThat(answer.status())
+                .isEqualTo(200));
+        assertThat(extra).as("extra searches, at most one per slow answer or so (%s)", seen).isBetween(1, 10);
+        Scorecard.saw(seen);
+    }
 }
