@@ -104,6 +104,10 @@ function renderPod(pod) {
   field("bulkhead").textContent = pod.bulkhead_limit === null ? "–"
     : `${fmt(pod.bulkhead_in_use, 0)} of ${fmt(pod.bulkhead_limit, 0)} permits in use; ${fmt(pod.requests_in_flight, 0)} requests in flight`;
   field("budget").textContent = pod.retry_budget_left === null ? "–" : `${fmt(pod.retry_budget_left, 0)} retries`;
+  field("amplification").textContent = pod.attempts_per_answer === null ? "–" : `${fmt(pod.attempts_per_answer)}`;
+  const hedges = Object.entries(pod.hedges_per_second || {});
+  field("hedges").textContent = hedges.length
+    ? hedges.map(([result, rate]) => `${result} ${fmt(rate)}/s`).join(", ") : "none (HEDGE_REQUESTS off)";
 }
 
 async function refreshState() {
@@ -155,6 +159,11 @@ function attemptText(attempt) {
   return attempt.status === undefined || attempt.status === null ? attempt.outcome : `${attempt.status}`;
 }
 
+/** " of 800 ms" when the ambassador says how long the request or the attempt had: the deadline shrinking. */
+function given(limitMs) {
+  return limitMs === undefined || limitMs === null ? "" : ` of ${limitMs} ms`;
+}
+
 function lane(trace, scale) {
   const at = (ms) => `${(100 * ms) / scale}%`;
   const box = el("div", { className: "lane" });
@@ -166,9 +175,10 @@ function lane(trace, scale) {
   });
   trace.attempts.forEach((attempt) => {
     const failed = attempt.outcome !== "success";
-    const bar = el("span", { className: `bar ${attempt.call}${failed ? " failed" : ""}`,
-      textContent: `${attempt.call} #${attempt.number} ${attemptText(attempt)}`,
-      title: `${attempt.call} #${attempt.number}: ${attempt.outcome} ${attemptText(attempt)} (${attempt.took_ms} ms)` });
+    const name = `${attempt.call} #${attempt.number}${attempt.hedge ? " hedge" : ""}`;
+    const bar = el("span", { className: `bar ${attempt.call}${failed ? " failed" : ""}${attempt.hedge ? " hedge" : ""}`,
+      textContent: `${name} ${attemptText(attempt)}`,
+      title: `${name}: ${attempt.outcome} ${attemptText(attempt)} (${attempt.took_ms} ms${given(attempt.limit_ms)})` });
     Object.assign(bar.style, { left: at(attempt.offset_ms), width: at(attempt.took_ms) });
     box.append(bar);
   });
@@ -177,17 +187,19 @@ function lane(trace, scale) {
 
 function detail(trace) {
   const steps = [
-    ...trace.attempts.map((a) => ({ offset: a.offset_ms, cells: [a.call, `attempt #${a.number}`, a.outcome,
-      a.status ?? "no answer", `${a.took_ms} ms`] })),
+    ...trace.attempts.map((a) => ({ offset: a.offset_ms, cells: [a.call,
+      a.hedge ? `hedge of #${a.number}` : `attempt #${a.number}`, a.outcome, a.status ?? "no answer",
+      `${a.took_ms} ms${given(a.limit_ms)}`] })),
     ...trace.waits.map((w) => ({ offset: w.offset_ms, cells: [w.call, `wait after #${w.after_attempt}`, w.reason, "",
       `${w.took_ms} ms`] })),
   ].sort((a, b) => a.offset - b.offset);
-  const head = el("tr", {}, ...["at", "call", "step", "outcome", "status", "took"].map((h) => el("th", { textContent: h })));
+  const head = el("tr", {}, ...["at", "call", "step", "outcome", "status", "took (of its time)"].map((h) => el("th", { textContent: h })));
   const rows = steps.map((s) => el("tr", {}, el("td", { textContent: `${s.offset} ms` }),
     ...s.cells.map((c) => el("td", { textContent: String(c) }))));
   return el("div", { className: "detail" },
     el("p", { textContent: `${trace.method} ${trace.path} -> ${trace.status ?? "no answer"} ${trace.ended} `
-      + `(${trace.took_ms} ms), request ${trace.request_id}${trace.started_at ? `, started ${trace.started_at}` : ""}` }),
+      + `(${trace.took_ms} ms${given(trace.deadline_ms)}), request ${trace.request_id}`
+      + `${trace.started_at ? `, started ${trace.started_at}` : ""}` }),
     steps.length ? el("table", {}, el("thead", {}, head), el("tbody", {}, ...rows)) : el("p", { textContent: "no upstream attempt" }));
 }
 
@@ -312,6 +324,7 @@ function drawCharts() {
   chart("chart-requests", OUTCOMES, OUTCOMES.map((o) => pick((p) => p.requests_per_second[o] ?? 0)));
   chart("chart-latency", ["p50", "p99"], [pick((p) => p.p50_ms), pick((p) => p.p99_ms)]);
   chart("chart-retries", ["retries"], [pick((p) => p.retries_per_second)]);
+  chart("chart-amplification", ["calls per answer"], [pick((p) => p.attempts_per_answer)]);
   const upstreams = [...new Set(state.points.flatMap((p) => Object.keys(p.breakers || {})))].sort();
   if (upstreams.length) {
     chart("chart-breakers", upstreams, upstreams.map((u) => pick((p) => p.breakers[u])), BREAKER_AXIS);

@@ -2,6 +2,7 @@ package dev.ambassadorlab.ambassador.trace;
 
 import dev.ambassadorlab.ambassador.ErrorCode;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,9 +15,12 @@ import java.util.List;
  * {@link TraceBuffer} once, when the request is over, after which nothing changes it.
  */
 public final class RequestTrace {
-    /** An attempt upstream; {@code status} is 0 when no answer came (a timeout, a reset, a refused connection). */
+    /**
+     * An attempt upstream; {@code status} is 0 when no answer came (a timeout, a reset, a refused connection),
+     * {@code limitMs} the time it was given (0 when not known), {@code hedge} whether it was a hedged copy.
+     */
     public record Attempt(String call, int number, long offsetNanos, long tookNanos, String outcome, int status,
-                          boolean hedge) {
+                          long limitMs, boolean hedge) {
     }
 
     /** A wait before retrying {@code call} after its attempt {@code afterAttempt}: "backoff" or "retry_after". */
@@ -43,6 +47,7 @@ public final class RequestTrace {
     private int status;
     private Ending ended;
     private long tookNanos;
+    private long deadlineMs;
 
     /**
      * @param keepsSteps false when nobody will read the trace (TRACE_BUFFER_SIZE=0): its attempts and waits are not
@@ -70,22 +75,28 @@ public final class RequestTrace {
         return now;
     }
 
+    /** The request's deadline: the configured one, or its caller's when shorter. */
+    public void deadline(Duration deadline) {
+        deadlineMs = deadline.toMillis();
+    }
+
     /** @param status the answer's status, or 0 when none came */
     public void attemptEnded(String call, int number, long attemptStartNanos, String outcome, int status) {
-        attemptEnded(call, number, attemptStartNanos, outcome, status, false);
+        attemptEnded(call, number, attemptStartNanos, outcome, status, 0, false);
     }
 
     /**
-     * @param hedge whether this was a hedged copy of attempt {@code number}, sent while it was slow; a hedged attempt's
-     *              copies end on threads of their own, hence the lock
+     * @param limitMs the time the attempt was given, as the upstream was told it
+     * @param hedge   whether this was a hedged copy of attempt {@code number}, sent while it was slow; a hedged
+     *                attempt's copies end on threads of their own, hence the lock
      */
     public synchronized void attemptEnded(String call, int number, long attemptStartNanos, String outcome, int status,
-                                          boolean hedge) {
+                                          long limitMs, boolean hedge) {
         if (!keepsSteps) return;
         long now = System.nanoTime();
         lastAttemptEndNanos = now;
         attempts.add(new Attempt(call, number, attemptStartNanos - startNanos, now - attemptStartNanos, outcome,
-                status, hedge));
+                status, limitMs, hedge));
     }
 
     /** The retry policy chose to wait before the next attempt, for this reason ("backoff" or "retry_after"). */
@@ -149,5 +160,10 @@ public final class RequestTrace {
 
     public long tookNanos() {
         return tookNanos;
+    }
+
+    /** The request's deadline in milliseconds, or 0 when it was not given. */
+    public long deadlineMs() {
+        return deadlineMs;
     }
 }

@@ -24,8 +24,9 @@ public final class TraceJson {
                 .append("\",\"status\":").append(trace.status())
                 .append(",\"ended\":\"").append(trace.ended().label())
                 .append("\",\"started_at\":\"").append(Instant.ofEpochMilli(trace.startedAtMillis()))
-                .append("\",\"took_ms\":").append(millis(trace.tookNanos()))
-                .append(",\"attempts\":[");
+                .append("\",\"took_ms\":").append(millis(trace.tookNanos()));
+        if (trace.deadlineMs() > 0) json.append(",\"deadline_ms\":").append(trace.deadlineMs());
+        json.append(",\"attempts\":[");
         List<RequestTrace.Attempt> attempts = trace.attempts();
         for (int i = 0; i < attempts.size(); i++) {
             RequestTrace.Attempt attempt = attempts.get(i);
@@ -36,6 +37,7 @@ public final class TraceJson {
                     .append(",\"took_ms\":").append(millis(attempt.tookNanos()))
                     .append(",\"outcome\":\"").append(attempt.outcome()).append('"');
             if (attempt.status() != 0) json.append(",\"status\":").append(attempt.status());
+            if (attempt.limitMs() > 0) json.append(",\"limit_ms\":").append(attempt.limitMs());
             if (attempt.hedge()) json.append(",\"hedge\":true");
             json.append('}');
         }

@@ -191,7 +191,8 @@ public final class ResilientUpstream {
 
         private void ended(AttemptOutcome outcome, int status) {
             metrics.attempted(request.upstream(), outcome.label());
-            caller.trace().attemptEnded(request.call().label(), number, startNanos, outcome.label(), status, hedge);
+            caller.trace().attemptEnded(request.call().label(), number, startNanos, outcome.label(), status,
+                    limit.toMillis(), hedge);
         }
     }
 

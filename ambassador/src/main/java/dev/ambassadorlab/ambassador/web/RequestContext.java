@@ -49,6 +49,7 @@ public final class RequestContext {
         this.retriesWanted = retriesWanted;
         this.acceptsStale = acceptsStale;
         this.trace = new RequestTrace(requestId, traced, startNanos, System.currentTimeMillis());
+        trace.deadline(deadline);
     }
 
     /**

@@ -34,6 +34,24 @@ class DecisionTraceTest {
     private final MockWebServer catApi = pod.catApi();
 
     @Test
+    void theTraceSaysTheRequestsDeadlineAndTheTimeEachAttemptHadSoItCanBeSeenShrinking() {
+        catApi.enqueue(status(503));
+        catApi.enqueue(json("[]"));
+
+        Expect.status(pod.ambassador().get("/v1/breeds", "X-Request-Deadline-Ms", "1800"), 200, "a 503, then breeds");
+
+        JsonNode trace = pod.ambassador().lastTrace();
+        assertThat(trace.path("deadline_ms").asLong()).as("the caller's deadline, in %s", trace).isEqualTo(1800);
+        JsonNode first = trace.get("attempts").get(0);
+        JsonNode second = trace.get("attempts").get(1);
+        assertThat(first.path("limit_ms").asLong()).as("the first attempt's time: the deadline's (ATTEMPT_TIMEOUT_MS "
+                + "is 2000), in %s", trace).isBetween(1500L, 1800L);
+        assertThat(second.path("limit_ms").asLong()).as("the retry's: what the first and the wait left, in %s", trace)
+                .isPositive().isLessThan(first.path("limit_ms").asLong());
+        assertThat(first.has("hedge")).as("no hedge flag on a plain attempt").isFalse();
+    }
+
+    @Test
     void twoFailedSearchesThenACatShowThreeSearchAttemptsTwoBackoffWaitsAndTheDownload() {
         catApi.enqueue(status(503));
         catApi.enqueue(status(503));

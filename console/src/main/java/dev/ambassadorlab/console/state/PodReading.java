@@ -20,7 +20,16 @@ final class PodReading {
                 rate(earlier.total("ambassador_retries_total"), later.total("ambassador_retries_total"), seconds),
                 later.byLabel("ambassador_circuit_breaker_state", "upstream"),
                 gauge(later, "ambassador_bulkhead_in_flight"), gauge(later, "ambassador_bulkhead_limit"),
-                gauge(later, "ambassador_requests_in_flight"), gauge(later, "ambassador_retry_budget_remaining"));
+                gauge(later, "ambassador_requests_in_flight"), gauge(later, "ambassador_retry_budget_remaining"),
+                rates(earlier, later, "ambassador_hedges_total", "result", seconds),
+                perAnswer(earlier, later, "ambassador_upstream_attempts_total"));
+    }
+
+    /** How much a counter grew for each answer in between; null when nothing was answered. */
+    private static Double perAnswer(Scrape earlier, Scrape later, String counter) {
+        double answers = rate(earlier.total("ambassador_requests_total"), later.total("ambassador_requests_total"), 1);
+        if (answers <= 0) return null;
+        return rate(earlier.total(counter), later.total(counter), 1) / answers;
     }
 
     private static Map<String, Double> rates(Scrape earlier, Scrape later, String counter, String label,

@@ -11,13 +11,18 @@ import java.util.Map;
  * @param requestsPerSecond answers by outcome (ambassador_requests_total{status})
  * @param endingsPerSecond  answers by ending reason (ambassador_request_endings_total{ended})
  * @param breakers       breaker state per upstream: 0 closed, 1 half-open, 2 open
+ * @param hedgesPerSecond   hedged copies by what became of them: won, lost, cancelled (ambassador_hedges_total)
+ * @param attemptsPerAnswer upstream attempts per answer over the last seconds: the ambassador's own amplification,
+ *                          1 when nothing is retried or hedged
  */
 public record StatePoint(long time, boolean ambassadorUp, Map<String, Double> requestsPerSecond,
                          Map<String, Double> endingsPerSecond, Double p50Ms, Double p99Ms, Double retriesPerSecond,
                          Map<String, Double> breakers, Double bulkheadInUse, Double bulkheadLimit,
-                         Double requestsInFlight, Double retryBudgetLeft) {
+                         Double requestsInFlight, Double retryBudgetLeft, Map<String, Double> hedgesPerSecond,
+                         Double attemptsPerAnswer) {
 
     static StatePoint down(long time) {
-        return new StatePoint(time, false, Map.of(), Map.of(), null, null, null, Map.of(), null, null, null, null);
+        return new StatePoint(time, false, Map.of(), Map.of(), null, null, null, Map.of(), null, null, null, null,
+                Map.of(), null);
     }
 }

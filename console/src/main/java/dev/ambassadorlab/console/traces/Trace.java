@@ -15,7 +15,7 @@ import java.util.List;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Trace(String requestId, String method, String path, Integer status, String ended, String startedAt,
-                    long tookMs, List<Attempt> attempts, List<Wait> waits) {
+                    long tookMs, Long deadlineMs, List<Attempt> attempts, List<Wait> waits) {
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
@@ -27,9 +27,13 @@ public record Trace(String requestId, String method, String path, Integer status
         waits = waits == null ? List.of() : List.copyOf(waits);
     }
 
-    /** One call sent upstream; status is null when no answer came (a timeout, a reset, a refused connection). */
+    /**
+     * One call sent upstream; status is null when no answer came (a timeout, a reset, a refused connection), limitMs
+     * the time it was given (null when the ambassador does not say), hedge true for a hedged copy of attempt number.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Attempt(String call, int number, long offsetMs, long tookMs, String outcome, Integer status) {
+    public record Attempt(String call, int number, long offsetMs, long tookMs, String outcome, Integer status,
+                          Long limitMs, boolean hedge) {
     }
 
     /** A pause before the next attempt at a call, and its reason: backoff or retry_after. */

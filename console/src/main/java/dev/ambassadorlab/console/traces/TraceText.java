@@ -15,6 +15,8 @@ import java.util.stream.Collectors;
  *     search #1 -> 503 (12 ms) · wait 87 ms (backoff) · #2 -> 503 (10 ms) · wait 201 ms (backoff) · #3 -> 200 (9 ms)
  *     image  #1 -> 200 (30 ms)
  * </pre>
+ * When the ambassador says how long the request and each attempt had, that follows: "(412 ms of 800)" for the request,
+ * "(12 ms of 799)" for an attempt, so the deadline can be seen shrinking; a hedged copy reads "#1 hedge".
  */
 public final class TraceText {
     private static final String INDENT = "    ";
@@ -29,7 +31,8 @@ public final class TraceText {
         StringBuilder text = new StringBuilder()
                 .append(shown(trace.method())).append(' ').append(shown(trace.path())).append(" -> ")
                 .append(trace.status() == null ? "no answer" : trace.status()).append(' ').append(shown(trace.ended()))
-                .append(" (").append(trace.tookMs()).append(" ms) [").append(shown(trace.requestId())).append(']');
+                .append(" (").append(trace.tookMs()).append(" ms").append(of(trace.deadlineMs())).append(") [")
+                .append(shown(trace.requestId())).append(']');
         Map<String, List<String>> steps = stepsByCall(trace);
         if (steps.isEmpty()) {
             text.append('\n').append(INDENT).append("no upstream attempt");
@@ -45,7 +48,8 @@ public final class TraceText {
         Map<String, List<String>> steps = new LinkedHashMap<>();
         for (Trace.Attempt attempt : trace.attempts()) {
             List<String> parts = steps.computeIfAbsent(shown(attempt.call()), call -> new ArrayList<>());
-            parts.add("#" + attempt.number() + " -> " + result(attempt) + " (" + attempt.tookMs() + " ms)");
+            parts.add("#" + attempt.number() + (attempt.hedge() ? " hedge" : "") + " -> " + result(attempt) + " ("
+                    + attempt.tookMs() + " ms" + of(attempt.limitMs()) + ")");
             parts.addAll(waitsAfter(trace, attempt));
         }
         return steps;
@@ -56,6 +60,10 @@ public final class TraceText {
                 .filter(wait -> wait.call().equals(attempt.call()) && wait.afterAttempt() == attempt.number())
                 .map(wait -> "wait " + wait.tookMs() + " ms (" + shown(wait.reason()) + ")")
                 .collect(Collectors.toList());
+    }
+
+    private static String of(Long limitMs) {
+        return limitMs == null ? "" : " of " + limitMs;
     }
 
     private static String result(Trace.Attempt attempt) {

@@ -67,6 +67,27 @@ class StateSamplerTest {
     }
 
     @Test
+    void hedges_by_result_and_upstream_attempts_per_answer_come_from_two_readings() {
+        sampleOf("""
+                ambassador_requests_total{status="success"} 10
+                ambassador_upstream_attempts_total{upstream="cats",outcome="success"} 10
+                ambassador_hedges_total{result="won"} 0
+                """);
+        StatePoint point = sampleOf("""
+                ambassador_requests_total{status="success"} 14
+                ambassador_requests_total{status="unavailable"} 1
+                ambassador_upstream_attempts_total{upstream="cats",outcome="success"} 14
+                ambassador_upstream_attempts_total{upstream="cats",outcome="server_error"} 6
+                ambassador_hedges_total{result="won"} 2
+                """);
+
+        assertThat(point.hedgesPerSecond()).containsEntry("won", 2.0);
+        assertThat(point.attemptsPerAnswer()).as("10 attempts for 5 answers").isEqualTo(2.0);
+        assertThat(sampleOf("ambassador_requests_total{status=\"success\"} 15\n").attemptsPerAnswer())
+                .as("no attempts counted: none per answer").isEqualTo(0.0);
+    }
+
+    @Test
     void a_page_of_binary_garbage_or_one_far_too_large_reads_as_no_metrics_and_the_readings_go_on() {
         assertThat(sampleOf("\u0000\u00ff{{{ }}} \n\n\t=\"").ambassadorUp()).isTrue();
         assertThat(sampleOf("x".repeat((int) StateSampler.MAX_METRICS_BYTES + 10)).ambassadorUp()).isFalse();

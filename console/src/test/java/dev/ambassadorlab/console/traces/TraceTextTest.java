@@ -39,6 +39,22 @@ public class TraceTextTest {
     }
 
     @Test
+    void the_deadline_and_each_attempts_time_show_how_it_shrank_and_a_hedged_copy_says_so() {
+        var trace = Trace.parse("""
+                {"request_id":"r3","method":"GET","path":"/v1/breeds","status":200,"ended":"success","took_ms":180,
+                 "deadline_ms":800,
+                 "attempts":[{"call":"passthrough","number":1,"offset_ms":160,"took_ms":14,"outcome":"success",
+                              "status":200,"limit_ms":640,"hedge":true},
+                             {"call":"passthrough","number":1,"offset_ms":0,"took_ms":178,"outcome":"cancelled",
+                              "limit_ms":799}],
+                 "waits":[]}""");
+
+        assertThat(TraceText.format(trace)).isEqualTo("""
+                GET /v1/breeds -> 200 success (180 ms of 800) [r3]
+                    passthrough #1 hedge -> 200 (14 ms of 640) · #1 -> cancelled (178 ms of 799)""");
+    }
+
+    @Test
     void a_request_that_never_reached_the_upstream_says_so() {
         var trace = Trace.parse("""
                 {"request_id":"r2","method":"GET","path":"/images/latest","status":503,"ended":"breaker_open",

@@ -87,8 +87,8 @@ class AmbassadorGrade {
 
     @Test
     @org.junit.jupiter.api.Order(1)
-    @Grade(expected = "a 200 with the image's id, its file in IMAGES_DIR byte for byte, the three core metrics, "
-            + "ambassador_requests_total +1")
+    @Grade(expected = "a 200 with the image's id, its file saved byte for byte (where: the next row), the three core "
+            + "metrics, ambassador_requests_total +1")
     void happy_path() throws IOException {
         var before = pod.metrics();
 
@@ -97,10 +97,12 @@ class AmbassadorGrade {
         String id = answer.text("image_id");
         assertThat(answer.status() == 200 && id != null).withFailMessage("GET /images/latest answered %s: %s",
                 answer.summary(), answer.body()).isTrue();
-        byte[] saved = pod.fileBytes(IMAGES_DIR + "/" + id + ".jpg");
+        // Where it saved is the next scenario's question: here, that it saved the image whole, wherever that was.
+        String path = savedImage(id);
+        byte[] saved = path == null ? null : pod.fileBytes(path);
         byte[] mock = Files.readAllBytes(LabPod.ROOT.resolve("mock-cat-api/wiremock/__files/images/" + id + ".jpg"));
-        assertThat(saved).withFailMessage("no %s/%s.jpg identical to the mock's image (files: %s)", IMAGES_DIR, id,
-                pod.filesUnder(IMAGES_DIR)).isEqualTo(mock);
+        assertThat(saved).withFailMessage("no file %s.jpg identical to the mock's image anywhere (written since it "
+                + "started: %s)", id, pod.writtenSinceStart()).isEqualTo(mock);
         Metrics after = pod.metrics();
         List<String> missing = Arrays.stream(CORE_METRICS)
                 .filter(name -> !after.has(name) && !after.has(name + "_count")).toList();
@@ -112,8 +114,32 @@ class AmbassadorGrade {
                 + saved.length + " bytes); requests_total +1");
     }
 
+    /** Where the candidate saved image {@code id}: in IMAGES_DIR by the contract, or wherever else it wrote it. */
+    private static String savedImage(String id) {
+        String inImagesDir = IMAGES_DIR + "/" + id + ".jpg";
+        if (pod.fileBytes(inImagesDir) != null) return inImagesDir;
+        return pod.writtenSinceStart().stream().filter(path -> path.endsWith("/" + id + ".jpg")).findFirst()
+                .orElse(null);
+    }
+
     @Test
     @org.junit.jupiter.api.Order(2)
+    @Grade(expected = "the image saved under IMAGES_DIR, where the contract says, and nothing written elsewhere")
+    void images_are_saved_in_images_dir() {
+        Answer answer = pod.ambassador("/images/latest");
+
+        String id = answer.text("image_id");
+        assertThat(answer.status() == 200 && id != null).withFailMessage("GET /images/latest answered %s: %s",
+                answer.summary(), answer.body()).isTrue();
+        String path = savedImage(id);
+        List<String> elsewhere = pod.writtenOutsideImagesDir();
+        String seen = path == null ? "no " + id + ".jpg anywhere (written: " + pod.writtenSinceStart() + ")"
+                : "saved " + path + (elsewhere.isEmpty() ? "" : "; written outside IMAGES_DIR: " + elsewhere);
+        verdict(path != null && path.startsWith(IMAGES_DIR + "/") && elsewhere.isEmpty(), seen);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(3)
     @Grade(expected = "503, 503, then 200 from the search: a 200 within 2 s, 3 searches, ambassador_retries_total +2")
     void retries_after_two_503s() {
         var before = pod.metrics();
@@ -129,7 +155,7 @@ class AmbassadorGrade {
     }
 
     @Test
-    @org.junit.jupiter.api.Order(3)
+    @org.junit.jupiter.api.Order(4)
     @Grade(expected = "a 429 with Retry-After: 2, then 200: the retry waits at least 2 s, then a 200")
     void retry_after_is_honoured() {
         pod.mock().register(searchOnce(STARTED, "healed", 429, "2"));
@@ -144,7 +170,7 @@ class AmbassadorGrade {
     }
 
     @Test
-    @org.junit.jupiter.api.Order(4)
+    @org.junit.jupiter.api.Order(5)
     @Grade(expected = "a 404 from the search: an error answer at once, the search not repeated")
     void a_404_is_not_retried() {
         pod.mock().register(get(urlPathEqualTo(SEARCH)).atPriority(1).willReturn(aResponse().withStatus(404)));
@@ -156,7 +182,7 @@ class AmbassadorGrade {
     }
 
     @Test
-    @org.junit.jupiter.api.Order(5)
+    @org.junit.jupiter.api.Order(6)
     @Grade(expected = "every answer 20 s late: an error answer within 10 s (a deadline), not a hung caller")
     void a_slow_upstream_meets_a_deadline() throws IOException {
         pod.catApiProxy().toxics().latency("slow", ToxicDirection.DOWNSTREAM, 20_000);
@@ -167,7 +193,7 @@ class AmbassadorGrade {
     }
 
     @Test
-    @org.junit.jupiter.api.Order(6)
+    @org.junit.jupiter.api.Order(7)
     @Grade(expected = "connections reset by the upstream: an error answer (5xx) within 10 s")
     void connections_reset_become_an_error_answer() throws IOException {
         pod.catApiProxy().toxics().resetPeer("reset", ToxicDirection.DOWNSTREAM, 0);
@@ -178,7 +204,7 @@ class AmbassadorGrade {
     }
 
     @Test
-    @org.junit.jupiter.api.Order(7)
+    @org.junit.jupiter.api.Order(8)
     @Grade(expected = "the upstream down: after a few failures, callers get an error within 200 ms (a breaker)")
     void a_dead_upstream_fails_fast() throws IOException {
         pod.catApiProxy().disable();
@@ -191,20 +217,20 @@ class AmbassadorGrade {
     }
 
     @Test
-    @org.junit.jupiter.api.Order(8)
+    @org.junit.jupiter.api.Order(9)
     @Grade(expected = "an image id \"../escaped\": refused, nothing written outside IMAGES_DIR")
     void a_hostile_image_id_never_becomes_a_path() {
         searchAnswers("[{\"id\":\"../escaped\",\"url\":\"http://toxiproxy:8666/images/tabby.jpg\",\"width\":1,\"height\":1}]");
 
         Answer answer = pod.ambassador("/images/latest");
 
-        List<String> escaped = pod.filesUnder("/tmp").stream().filter(name -> name.contains("escaped")).toList();
+        List<String> escaped = pod.writtenOutsideImagesDir();
         String seen = answer.summary() + (escaped.isEmpty() ? ", nothing outside IMAGES_DIR" : ", wrote " + escaped);
         verdict(answer.status() != 200 && escaped.isEmpty(), seen);
     }
 
     @Test
-    @org.junit.jupiter.api.Order(9)
+    @org.junit.jupiter.api.Order(10)
     @Grade(expected = "an image URL on another host: not downloaded, an error answer")
     void an_image_on_another_host_is_not_downloaded() {
         pod.mock().register(get(urlPathMatching("/foreign/.*")).willReturn(aResponse().withStatus(200)
@@ -219,7 +245,7 @@ class AmbassadorGrade {
     }
 
     @Test
-    @org.junit.jupiter.api.Order(10)
+    @org.junit.jupiter.api.Order(11)
     @Grade(expected = "a file: URL in the search answer: refused, nothing saved")
     void a_file_url_is_refused() {
         searchAnswers("[{\"id\":\"x1\",\"url\":\"file:///etc/passwd\",\"width\":1,\"height\":1}]");
@@ -232,7 +258,7 @@ class AmbassadorGrade {
     }
 
     @Test
-    @org.junit.jupiter.api.Order(11)
+    @org.junit.jupiter.api.Order(12)
     @Grade(expected = "a download cut after 1,500 bytes: an error answer, no file (not even a partial one)")
     void a_truncated_download_leaves_no_file() throws IOException {
         pod.catApiProxy().toxics().limitData("cut", ToxicDirection.DOWNSTREAM, 1500);
@@ -245,7 +271,7 @@ class AmbassadorGrade {
     }
 
     @Test
-    @org.junit.jupiter.api.Order(12)
+    @org.junit.jupiter.api.Order(13)
     @Grade(expected = "/metrics in the Prometheus text format, each core metric with its TYPE")
     void metrics_are_prometheus_text() {
         pod.ambassador("/images/latest");
@@ -261,7 +287,7 @@ class AmbassadorGrade {
     }
 
     @Test
-    @org.junit.jupiter.api.Order(13)
+    @org.junit.jupiter.api.Order(14)
     @Grade(expected = "after one success, the upstream down: the last image, marked stale", required = false)
     void a_stale_image_while_the_upstream_is_down() throws IOException {
         assertThat(pod.ambassador("/images/latest").status()).as("a first, fresh image").isEqualTo(200);
@@ -275,7 +301,7 @@ class AmbassadorGrade {
     }
 
     @Test
-    @org.junit.jupiter.api.Order(14)
+    @org.junit.jupiter.api.Order(15)
     @Grade(expected = "GET /v1/breeds relayed with The Cat API's answer", required = false)
     void the_rest_of_the_cat_api_passes_through() {
         Answer answer = pod.ambassador("/v1/breeds");
@@ -286,7 +312,7 @@ class AmbassadorGrade {
     }
 
     @Test
-    @org.junit.jupiter.api.Order(15)
+    @org.junit.jupiter.api.Order(16)
     @Grade(expected = "a circuit breaker's state per upstream in /metrics", required = false)
     void the_breaker_state_is_exposed() {
         pod.ambassador("/images/latest");
@@ -298,7 +324,7 @@ class AmbassadorGrade {
     }
 
     @Test
-    @org.junit.jupiter.api.Order(16)
+    @org.junit.jupiter.api.Order(17)
     @Grade(expected = "the app beside it gets a cat through it on localhost", required = false)
     void the_app_gets_a_cat_through_it() {
         Answer answer = pod.app("/images/latest");
@@ -308,7 +334,7 @@ class AmbassadorGrade {
     }
 
     @Test
-    @org.junit.jupiter.api.Order(17)
+    @org.junit.jupiter.api.Order(18)
     @Grade(expected = "a caller that waits 800 ms (X-Request-Deadline-Ms), every answer 1 s late: a 504 by then",
             required = false)
     void a_callers_deadline_is_kept() throws IOException {
@@ -324,7 +350,7 @@ class AmbassadorGrade {
     }
 
     @Test
-    @org.junit.jupiter.api.Order(18)
+    @org.junit.jupiter.api.Order(19)
     @Grade(expected = "after 20 normal searches, one in five 1.2 s late: the slowest of 25 callers well under 1.2 s, "
             + "for few extra searches (hedging)", required = false)
     void slow_answers_are_hedged() {

@@ -1,6 +1,7 @@
 package dev.ambassadorlab.labtests.grade;
 
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.ChangeLog;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import dev.ambassadorlab.labtests.images.LabImages;
 import dev.ambassadorlab.labtests.pod.Answer;
@@ -30,8 +31,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The pod around a graded ambassador: the mock Cat API (WireMock) behind Toxiproxy, as in the chaos suite, started
@@ -64,6 +67,8 @@ final class GradedPod implements AutoCloseable {
     private String startFailure;
     private GenericContainer<?> ambassador;
     private GenericContainer<?> app;
+    /** What the candidate had changed in its filesystem once it was ready: its own start's files, not a scenario's. */
+    private Set<String> changedAtStart = Set.of();
 
     GradedPod(Candidate candidate) {
         this.candidate = candidate;
@@ -111,6 +116,7 @@ final class GradedPod implements AutoCloseable {
                     + " within 60 s of starting; its last log line: " + lastLogLine(ambassador);
             throw new IllegalStateException(startFailure, failed);
         }
+        changedAtStart = new HashSet<>(changedPaths());
         app = new GenericContainer<>(LabPod.serviceImage("app"))
                 .withNetworkMode("container:" + ambassador.getContainerId())
                 .withEnv("AMBASSADOR_URL", "http://localhost:" + candidate.port())
@@ -159,6 +165,32 @@ final class GradedPod implements AutoCloseable {
             throw new UncheckedIOException(unreadable);
         }
         return files;
+    }
+
+    /**
+     * Every path the candidate added or changed anywhere in its container's filesystem since it was ready, from the
+     * engine's diff of the container, so that a write that climbed out of IMAGES_DIR (an id like "../../x", an absolute
+     * path) or one that ignored it is seen wherever it landed. A directory is left out when a path below it is listed:
+     * it changed because of that one.
+     */
+    List<String> writtenSinceStart() {
+        List<String> written = changedPaths().stream().filter(path -> !changedAtStart.contains(path)).sorted().toList();
+        return written.stream().filter(path -> written.stream().noneMatch(other -> other.startsWith(path + "/")))
+                .toList();
+    }
+
+    /** Written since the start, outside IMAGES_DIR. */
+    List<String> writtenOutsideImagesDir() {
+        return writtenSinceStart().stream()
+                .filter(path -> !path.equals(IMAGES_DIR) && !path.startsWith(IMAGES_DIR + "/")).toList();
+    }
+
+    private List<String> changedPaths() {
+        List<ChangeLog> changes = DockerClientFactory.instance().client()
+                .containerDiffCmd(ambassador.getContainerId()).exec();
+        // Kind 2 is a deletion: a temporary file that came and went leaves nothing behind.
+        return changes == null ? List.of() : changes.stream().filter(change -> change.getKind() != 2)
+                .map(ChangeLog::getPath).toList();
     }
 
     /** The bytes of one file in the candidate's container, or null when there is none. */
