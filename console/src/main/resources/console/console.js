@@ -104,7 +104,8 @@ function renderPod(pod) {
   field("bulkhead").textContent = pod.bulkhead_limit === null ? "–"
     : `${fmt(pod.bulkhead_in_use, 0)} of ${fmt(pod.bulkhead_limit, 0)} permits in use; ${fmt(pod.requests_in_flight, 0)} requests in flight`;
   field("budget").textContent = pod.retry_budget_left === null ? "–" : `${fmt(pod.retry_budget_left, 0)} retries`;
-  field("amplification").textContent = pod.attempts_per_answer === null ? "–" : `${fmt(pod.attempts_per_answer)}`;
+  field("amplification").textContent = pod.upstream_calls_per_request === null ? "–"
+    : `${fmt(pod.upstream_calls_per_request)}`;
   const hedges = Object.entries(pod.hedges_per_second || {});
   field("hedges").textContent = hedges.length
     ? hedges.map(([result, rate]) => `${result} ${fmt(rate)}/s`).join(", ") : "none (HEDGE_REQUESTS off)";
@@ -324,7 +325,7 @@ function drawCharts() {
   chart("chart-requests", OUTCOMES, OUTCOMES.map((o) => pick((p) => p.requests_per_second[o] ?? 0)));
   chart("chart-latency", ["p50", "p99"], [pick((p) => p.p50_ms), pick((p) => p.p99_ms)]);
   chart("chart-retries", ["retries"], [pick((p) => p.retries_per_second)]);
-  chart("chart-amplification", ["calls per answer"], [pick((p) => p.attempts_per_answer)]);
+  chart("chart-amplification", ["calls per request"], [pick((p) => p.upstream_calls_per_request)]);
   const upstreams = [...new Set(state.points.flatMap((p) => Object.keys(p.breakers || {})))].sort();
   if (upstreams.length) {
     chart("chart-breakers", upstreams, upstreams.map((u) => pick((p) => p.breakers[u])), BREAKER_AXIS);

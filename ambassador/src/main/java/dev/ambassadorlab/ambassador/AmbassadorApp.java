@@ -23,6 +23,7 @@ import dev.ambassadorlab.ambassador.upstream.UpstreamResponse;
 import dev.ambassadorlab.ambassador.web.BatchedStdout;
 import dev.ambassadorlab.ambassador.web.BodyMemory;
 import dev.ambassadorlab.ambassador.web.CallerHeaders;
+import dev.ambassadorlab.ambassador.web.CallerRetries;
 import dev.ambassadorlab.ambassador.web.DirectBody;
 import dev.ambassadorlab.ambassador.web.ErrorResponses;
 import dev.ambassadorlab.ambassador.web.PassthroughRoute;
@@ -107,6 +108,7 @@ public final class AmbassadorApp {
         var traceRoutes = new TraceRoutes(endings.traces());
         var bodyMemory = new BodyMemory(config.bodyMemoryMaxBytes());
         var errors = new ErrorResponses(config.apiKey());
+        var callerRetries = new CallerRetries(registry);
 
         Javalin proxy = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
@@ -119,6 +121,7 @@ public final class AmbassadorApp {
                 String requestId = CallerHeaders.requestId(ctx);
                 ctx.attribute(CallerHeaders.REQUEST_ID, requestId);
                 ctx.header(CallerHeaders.REQUEST_ID, requestId);
+                callerRetries.count(ctx.header(CallerRetries.HEADER));
             });
             javalin.routes.get("/images/latest", ctx -> {
                 RequestContext caller = begin(ctx, config, requestLog, bodyMemory);

@@ -1,5 +1,7 @@
 package dev.ambassadorlab.app;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ambassadorlab.edge.RequestIds;
 import dev.ambassadorlab.edge.ServerConnections;
 import dev.ambassadorlab.edge.ServerThreads;
@@ -15,12 +17,19 @@ import java.util.Map;
 public final class CatApp {
     /** The app's work is short and blocking on localhost: a few dozen threads serve two cores as well as hundreds. */
     private static final int MAX_THREADS = 32;
+    /**
+     * On a request the app sends again: which time it is (2 for the first retry). The ambassador counts these
+     * (ambassador_caller_retries_total), so that the retries of both layers can be seen together.
+     */
+    static final String RETRY_ATTEMPT = "X-Retry-Attempt";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private CatApp() {
     }
 
     public static Javalin create(AppConfig config) {
         var ambassador = new AmbassadorClient(config.ambassadorUrl(), config.ambassadorTimeout());
+        var retries = new AmbassadorRetries(config.retries());
         return Javalin.create(javalin -> {
             int compressFrom = javalin.http.compressionStrategy.getDefaultMinSizeForCompression();
             javalin.startup.showJavalinBanner = false;
@@ -29,8 +38,10 @@ public final class CatApp {
             // and none held by a caller that takes too long over a request's head.
             ServerConnections.limit(javalin.jetty);
             javalin.events.serverStopped(ambassador::close);
-            javalin.routes.get("/images/latest", ctx -> relay(ctx, ambassador, config, "/images/latest", compressFrom));
-            javalin.routes.get("/breeds", ctx -> relay(ctx, ambassador, config, "/v1/breeds", compressFrom));
+            javalin.routes.get("/images/latest", ctx -> relay(ctx, ambassador, retries, config, "/images/latest",
+                    compressFrom));
+            javalin.routes.get("/breeds", ctx -> relay(ctx, ambassador, retries, config, "/v1/breeds",
+                    compressFrom));
             javalin.routes.get("/health", ctx -> ctx.json(Map.of("status", "up")));
             javalin.routes.exception(Exception.class, (bug, ctx) -> ctx.status(500).json(errorBody(
                     "internal_error", "the app failed unexpectedly (" + bug.getClass().getSimpleName() + ")")));
@@ -47,8 +58,8 @@ public final class CatApp {
      * answer was only checked against its list of types, for nothing.) Either way it is
      * one write: ctx.result() would copy the answer through another stream and a fresh 8 KB buffer.
      */
-    private static void relay(Context ctx, AmbassadorClient ambassador, AppConfig config, String path, int compressFrom)
-            throws IOException {
+    private static void relay(Context ctx, AmbassadorClient ambassador, AmbassadorRetries retries, AppConfig config,
+                              String path, int compressFrom) throws IOException {
         Map<String, String> headers = new LinkedHashMap<>();
         for (String name : AmbassadorClient.FORWARDED) {
             String value = ctx.header(name);
@@ -61,6 +72,10 @@ public final class CatApp {
         headers.put(DeadlineHeader.NAME, DeadlineHeader.forAmbassador(ctx.header(DeadlineHeader.NAME),
                 config.ambassadorTimeout()));
         AmbassadorClient.Answer answer = ambassador.get(path, headers);
+        for (int sent = 1; retries.retry(sent, answer.status(), errorOf(answer)); sent++) {
+            headers.put(RETRY_ATTEMPT, String.valueOf(sent + 1));
+            answer = ambassador.get(path, headers);
+        }
         answer.headers().forEach(ctx::header);
         ctx.status(answer.status()).contentType("application/json");
         byte[] json = answer.json();
@@ -68,6 +83,17 @@ public final class CatApp {
             ctx.res().getOutputStream().write(json);
         } else {
             ctx.outputStream().write(json);
+        }
+    }
+
+    /** The {@code "error"} code of an error answer, or null: the retry decision's input. */
+    static String errorOf(AmbassadorClient.Answer answer) {
+        if (answer.status() < 400) return null;
+        try {
+            JsonNode error = JSON.readTree(answer.json()).get("error");
+            return error != null && error.isTextual() ? error.asText() : null;
+        } catch (IOException notJson) {
+            return null;
         }
     }
 

@@ -22,14 +22,22 @@ final class PodReading {
                 gauge(later, "ambassador_bulkhead_in_flight"), gauge(later, "ambassador_bulkhead_limit"),
                 gauge(later, "ambassador_requests_in_flight"), gauge(later, "ambassador_retry_budget_remaining"),
                 rates(earlier, later, "ambassador_hedges_total", "result", seconds),
-                perAnswer(earlier, later, "ambassador_upstream_attempts_total"));
+                perCallerRequest(earlier, later, "ambassador_upstream_attempts_total"));
     }
 
-    /** How much a counter grew for each answer in between; null when nothing was answered. */
-    private static Double perAnswer(Scrape earlier, Scrape later, String counter) {
-        double answers = rate(earlier.total("ambassador_requests_total"), later.total("ambassador_requests_total"), 1);
-        if (answers <= 0) return null;
-        return rate(earlier.total(counter), later.total(counter), 1) / answers;
+    /**
+     * How much a counter grew for each caller's request answered in between, the caller's own retries
+     * (ambassador_caller_retries_total) not counted as requests; null when nothing was answered.
+     */
+    private static Double perCallerRequest(Scrape earlier, Scrape later, String counter) {
+        double requests = increase(earlier, later, "ambassador_requests_total")
+                - increase(earlier, later, "ambassador_caller_retries_total");
+        if (requests <= 0) return null;
+        return increase(earlier, later, counter) / requests;
+    }
+
+    private static double increase(Scrape earlier, Scrape later, String counter) {
+        return rate(earlier.total(counter), later.total(counter), 1);
     }
 
     private static Map<String, Double> rates(Scrape earlier, Scrape later, String counter, String label,

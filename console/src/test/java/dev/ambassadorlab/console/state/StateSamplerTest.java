@@ -67,7 +67,7 @@ class StateSamplerTest {
     }
 
     @Test
-    void hedges_by_result_and_upstream_attempts_per_answer_come_from_two_readings() {
+    void hedges_by_result_and_upstream_calls_per_callers_request_come_from_two_readings() {
         sampleOf("""
                 ambassador_requests_total{status="success"} 10
                 ambassador_upstream_attempts_total{upstream="cats",outcome="success"} 10
@@ -79,12 +79,14 @@ class StateSamplerTest {
                 ambassador_upstream_attempts_total{upstream="cats",outcome="success"} 14
                 ambassador_upstream_attempts_total{upstream="cats",outcome="server_error"} 6
                 ambassador_hedges_total{result="won"} 2
+                ambassador_caller_retries_total 1
                 """);
 
         assertThat(point.hedgesPerSecond()).containsEntry("won", 2.0);
-        assertThat(point.attemptsPerAnswer()).as("10 attempts for 5 answers").isEqualTo(2.0);
-        assertThat(sampleOf("ambassador_requests_total{status=\"success\"} 15\n").attemptsPerAnswer())
-                .as("no attempts counted: none per answer").isEqualTo(0.0);
+        assertThat(point.upstreamCallsPerRequest()).as("10 attempts for 5 answers, 1 of them a caller's retry")
+                .isEqualTo(2.5);
+        assertThat(sampleOf("ambassador_requests_total{status=\"success\"} 16\n").upstreamCallsPerRequest())
+                .as("no attempts counted: none per request").isEqualTo(0.0);
     }
 
     @Test

@@ -23,7 +23,8 @@ public enum Exercise {
     BULKHEAD("09-bulkhead", Service.AMBASSADOR, "bulkhead"),
     SIDECAR_DEPLOYMENT("10-sidecar-deployment", Service.NONE, "sidecar"),
     HEDGED_REQUESTS("11-hedged-requests", Service.AMBASSADOR, "hedg"),
-    DEADLINE_PROPAGATION("12-deadline-propagation", Service.AMBASSADOR, "deadline");
+    DEADLINE_PROPAGATION("12-deadline-propagation", Service.AMBASSADOR, "deadline"),
+    RETRY_STORMS("13-retry-storms", Service.APP, "retr");
 
     /** Where an exercise's code runs: its files replace the finished ones in that service. */
     public enum Service { APP, AMBASSADOR, NONE }
