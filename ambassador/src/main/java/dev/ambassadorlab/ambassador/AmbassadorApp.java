@@ -90,7 +90,7 @@ public final class AmbassadorApp {
         var backoff = new Backoff(config.retryBaseDelay(), config.retryMaxDelay(), retryAfter,
                 () -> ThreadLocalRandom.current().nextDouble());
         var timeouts = new Timeouts(config.attemptTimeout(), config.requestDeadline());
-        var retries = new RetryPolicies(config.maxRetries(), retryAfter, budget, metrics);
+        var retries = new RetryPolicies(retryAfter, budget, metrics);
         var breakers = new CircuitBreakers(config.breakerFailureThreshold(), config.breakerOpenDuration(), metrics);
         var selfCallGuard = new SelfCallGuard();
         var clients = new UpstreamClients(config, selfCallGuard);

@@ -10,17 +10,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Builds the retry policy for one upstream call. It is built per call because two things differ per call: how many
- * retries the request may have (none when it is unsafe to repeat, fewer when the caller asked), and the running count
- * that tells whether a failure would really be retried (only then is the retry budget charged).
+ * retries the request may have (none when it is unsafe to repeat), and the running count that tells whether a failure
+ * would really be retried (only then is the retry budget charged).
  */
 public final class RetryPolicies {
-    private final int maxRetries;
     private final RetryAfter retryAfter;
     private final RetryBudget budget;
     private final AmbassadorMetrics metrics;
 
-    public RetryPolicies(int maxRetries, RetryAfter retryAfter, RetryBudget budget, AmbassadorMetrics metrics) {
-        this.maxRetries = maxRetries;
+    public RetryPolicies(RetryAfter retryAfter, RetryBudget budget, AmbassadorMetrics metrics) {
         this.retryAfter = retryAfter;
         this.budget = budget;
         this.metrics = metrics;
@@ -31,17 +29,21 @@ public final class RetryPolicies {
         return response.status() == 429 || response.status() >= 500;
     }
 
-    /** The retries this request may have: the caller may ask for fewer than configured, never for more. */
-    public int retriesFor(UpstreamRequest request, int retriesWanted) {
+    /**
+     * The retries this upstream call may have.
+     *
+     * @param retriesAllowed the request's: RETRY_MAX_RETRIES, or fewer when its caller asked (X-Ambassador-Max-Retries)
+     */
+    public int retriesFor(UpstreamRequest request, int retriesAllowed) {
         // TODO(02): a request that is not safe to repeat (a POST without an Idempotency-Key) gets no retries at all.
-        return Math.max(0, Math.min(retriesWanted, maxRetries));
+        return retriesAllowed;
     }
 
     /**
+     * @param retries what {@link #retriesFor} allows this call
      * @param backoff how long to wait before each retry: {@link Backoff}, held against the caller's deadline
      */
-    public RetryPolicy<UpstreamResponse> forCall(UpstreamRequest request, int retriesWanted, RetryWait backoff) {
-        int retries = retriesFor(request, retriesWanted);
+    public RetryPolicy<UpstreamResponse> forCall(int retries, RetryWait backoff) {
         AtomicInteger failedAttempts = new AtomicInteger();
         return RetryPolicy.<UpstreamResponse>builder()
                 // TODO(02): retry an attempt when the upstream could not be reached, broke off, or missed the attempt

@@ -63,11 +63,11 @@ public final class ResilientUpstream {
         }
         caller.callStarted();
         budget.recordRequest();
-        int retriesAllowed = retries.retriesFor(request, caller.retriesWanted());
+        int retriesAllowed = retries.retriesFor(request, caller.retriesAllowed());
         RetryWait waitWithinDeadline = (retryNumber, lastAnswer) ->
                 waitWithinDeadline(retryNumber, lastAnswer, retriesAllowed, request, caller);
         FailsafeExecutor<UpstreamResponse> policies = Failsafe.with(
-                retries.forCall(request, caller.retriesWanted(), waitWithinDeadline),
+                retries.forCall(retriesAllowed, waitWithinDeadline),
                 breakers.forUpstream(request.upstream()));
         try {
             UpstreamResponse response = policies.get(() -> attempt(request, caller));

@@ -50,13 +50,16 @@ public final class CallerHeaders {
         return value;
     }
 
-    /** The retry count the caller wants: the configured maximum unless the caller asks for fewer. */
-    public static int retriesWanted(Context ctx, int configuredMax) {
-        return retriesWanted(ctx.header(MAX_RETRIES), configuredMax);
+    /**
+     * The retries a request may have: RETRY_MAX_RETRIES, unless its caller asks for fewer. The one place the caller's
+     * wish and the configured maximum meet; the policies take the result as it is.
+     */
+    public static int retriesAllowed(Context ctx, int configuredMax) {
+        return retriesAllowed(ctx.header(MAX_RETRIES), configuredMax);
     }
 
-    /** The retry count an {@value #MAX_RETRIES} header's value asks for (null: none asked). */
-    static int retriesWanted(String value, int configuredMax) {
+    /** The retries allowed when the {@value #MAX_RETRIES} header has this value (null: none asked). */
+    static int retriesAllowed(String value, int configuredMax) {
         if (value == null) return configuredMax;
         try {
             int wanted = Integer.parseInt(value.trim());

@@ -21,7 +21,7 @@ public final class RequestContext {
     private final long startNanos;
     private final Duration deadline;
     private final long deadlineNanos;
-    private final int retriesWanted;
+    private final int retriesAllowed;
     private final boolean acceptsStale;
     private final AtomicInteger calls = new AtomicInteger();
     private final AtomicInteger attempts = new AtomicInteger();
@@ -33,20 +33,20 @@ public final class RequestContext {
     private volatile boolean servedStale;
     private volatile String detail;
 
-    public RequestContext(String requestId, Duration deadline, int retriesWanted, boolean acceptsStale,
+    public RequestContext(String requestId, Duration deadline, int retriesAllowed, boolean acceptsStale,
                           BodyMemory memory) {
-        this(requestId, deadline, retriesWanted, acceptsStale, memory, true);
+        this(requestId, deadline, retriesAllowed, acceptsStale, memory, true);
     }
 
     /** @param traced whether its trace keeps its attempts and waits for {@code /debug/requests} */
-    public RequestContext(String requestId, Duration deadline, int retriesWanted, boolean acceptsStale,
+    public RequestContext(String requestId, Duration deadline, int retriesAllowed, boolean acceptsStale,
                           BodyMemory memory, boolean traced) {
         this.requestId = requestId;
         this.memory = memory;
         this.startNanos = System.nanoTime();
         this.deadline = deadline;
         this.deadlineNanos = startNanos + deadline.toNanos();
-        this.retriesWanted = retriesWanted;
+        this.retriesAllowed = retriesAllowed;
         this.acceptsStale = acceptsStale;
         this.trace = new RequestTrace(requestId, traced, startNanos, System.currentTimeMillis());
         trace.deadline(deadline);
@@ -63,7 +63,7 @@ public final class RequestContext {
         try {
             CallerHeaders.refuseMethodOverride(ctx);
             var request = new RequestContext(requestId, Deadlines.forRequest(ctx.header(Deadlines.HEADER), deadline),
-                    CallerHeaders.retriesWanted(ctx, maxRetries),
+                    CallerHeaders.retriesAllowed(ctx, maxRetries),
                     CallerHeaders.acceptsStale(ctx), memory, traced);
             ctx.attribute(RequestLog.CONTEXT_KEY, request);
             return request;
@@ -128,8 +128,8 @@ public final class RequestContext {
         return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
-    public int retriesWanted() {
-        return retriesWanted;
+    public int retriesAllowed() {
+        return retriesAllowed;
     }
 
     public boolean acceptsStale() {

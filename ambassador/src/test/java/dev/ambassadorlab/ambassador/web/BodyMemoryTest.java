@@ -69,7 +69,7 @@ class BodyMemoryTest {
         assertThat(request.elapsed()).isBetween(Duration.ZERO, Duration.ofSeconds(5));
         assertThat(request.remaining()).isBetween(Duration.ZERO, Duration.ofSeconds(5));
         assertThat(request.acceptsStale()).isFalse();
-        assertThat(request.retriesWanted()).isEqualTo(2);
+        assertThat(request.retriesAllowed()).isEqualTo(2);
         request.noteDetail(null);
         assertThat(request.detail()).isNull();
         request.noteDetail("first");

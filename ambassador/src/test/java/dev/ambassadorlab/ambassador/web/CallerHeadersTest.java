@@ -29,13 +29,13 @@ class CallerHeadersTest {
 
     @Test
     void aRetryHeaderCanOnlyLowerTheConfiguredRetries() {
-        assertThat(CallerHeaders.retriesWanted((String) null, 2)).as("no header").isEqualTo(2);
-        assertThat(CallerHeaders.retriesWanted("0", 2)).isZero();
-        assertThat(CallerHeaders.retriesWanted(" 1 ", 2)).isEqualTo(1);
-        assertThat(CallerHeaders.retriesWanted("2", 2)).isEqualTo(2);
-        assertThat(CallerHeaders.retriesWanted("7", 2)).as("more than configured").isEqualTo(2);
+        assertThat(CallerHeaders.retriesAllowed((String) null, 2)).as("no header").isEqualTo(2);
+        assertThat(CallerHeaders.retriesAllowed("0", 2)).isZero();
+        assertThat(CallerHeaders.retriesAllowed(" 1 ", 2)).isEqualTo(1);
+        assertThat(CallerHeaders.retriesAllowed("2", 2)).isEqualTo(2);
+        assertThat(CallerHeaders.retriesAllowed("7", 2)).as("more than configured").isEqualTo(2);
         for (String bad : new String[]{"-1", "x", "", "1.5", "99999999999"}) {
-            assertThatThrownBy(() -> CallerHeaders.retriesWanted(bad, 3)).as(bad)
+            assertThatThrownBy(() -> CallerHeaders.retriesAllowed(bad, 3)).as(bad)
                     .isInstanceOfSatisfying(AmbassadorException.class, refused -> {
                         assertThat(refused.status()).isEqualTo(400);
                         assertThat(refused.reason()).contains("from 0 to 3");

@@ -40,7 +40,7 @@ class RequestFuzzTest {
 
     private static void retries(String value, int max) {
         try {
-            int wanted = CallerHeaders.retriesWanted(value, max);
+            int wanted = CallerHeaders.retriesAllowed(value, max);
             if (wanted < 0 || wanted > max) throw new AssertionError(value + " gave " + wanted + " retries of " + max);
         } catch (AmbassadorException refused) {
             if (refused.status() != 400) throw new AssertionError("refused with " + refused.status(), refused);

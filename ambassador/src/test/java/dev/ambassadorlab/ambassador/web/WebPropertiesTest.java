@@ -48,7 +48,7 @@ class WebPropertiesTest {
                 .checkAssert((value, max) -> {
                     int wanted;
                     try {
-                        wanted = CallerHeaders.retriesWanted(value, max);
+                        wanted = CallerHeaders.retriesAllowed(value, max);
                     } catch (AmbassadorException refused) {
                         assertThat(refused.status()).isEqualTo(400);
                         return;

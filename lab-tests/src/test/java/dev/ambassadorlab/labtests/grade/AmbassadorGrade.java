@@ -20,6 +20,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -379,5 +382,30 @@ class AmbassadorGrade {
                 .isEqualTo(200));
         assertThat(extra).as("extra searches, at most one per slow answer or so (%s)", seen).isBetween(1, 10);
         Scorecard.saw(seen);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(20)
+    @Grade(expected = "every search a 503, 10 callers through the app (5 at a time): at most 1.2 upstream calls each, "
+            + "not a retry storm", required = false)
+    void an_outage_does_not_become_a_retry_storm() throws Exception {
+        pod.mock().register(get(urlPathEqualTo(SEARCH)).atPriority(1).willReturn(aResponse().withStatus(503)
+                .withHeader("Content-Type", "application/json").withBody("{}")));
+
+        ExecutorService callers = Executors.newFixedThreadPool(5);
+        List<Answer> answers;
+        try {
+            List<Future<Answer>> asked = new java.util.ArrayList<>();
+            for (int i = 0; i < 10; i++) asked.add(callers.submit(() -> pod.app("/images/latest")));
+            answers = new java.util.ArrayList<>();
+            for (Future<Answer> answer : asked) answers.add(answer.get());
+        } finally {
+            callers.shutdownNow();
+        }
+
+        double perCaller = searches().size() / 10.0;
+        String seen = String.format("%.1f upstream calls per caller (%d searches for 10); answers %s", perCaller,
+                searches().size(), answers.stream().map(Answer::status).distinct().sorted().toList());
+        verdict(perCaller <= 1.2 && answers.stream().allMatch(AmbassadorGrade::isError), seen);
     }
 }
