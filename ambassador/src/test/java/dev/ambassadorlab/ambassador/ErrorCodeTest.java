@@ -15,7 +15,10 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** One vocabulary of errors: every code comes from {@link ErrorCode}, and the README's table says the same. */
+/**
+ * One vocabulary of errors: every code comes from {@link ErrorCode}, and the error table in docs/request-lifecycle.md
+ * (linked from the README) says the same.
+ */
 class ErrorCodeTest {
     /** Where the ambassador's code lives: its module, and the solutions it is built from. */
     private static final List<Path> SOURCES = List.of(Path.of("src/main/java"), Path.of("../solutions"));
@@ -45,12 +48,13 @@ class ErrorCodeTest {
 
     @Test
     void theReadmeErrorTableListsEveryCodeWithItsStatusAndMeaning() {
-        List<String> readme = ReadmeTable.rows("code", "status", "meaning").stream()
+        List<String> readme = ReadmeTable.rows(ReadmeTable.REQUEST_LIFECYCLE, "code", "status", "meaning").stream()
                 .map(row -> String.join(" | ", row)).toList();
         List<String> code = Arrays.stream(ErrorCode.values())
                 .map(error -> "`" + error.code() + "` | " + error.status() + " | " + error.meaning()).toList();
 
-        assertThat(readme).withFailMessage("README.md's error table differs from ErrorCode; its rows should be:%n%s",
+        assertThat(readme).withFailMessage("docs/request-lifecycle.md's error table differs from ErrorCode; its rows "
+                + "should be:%n%s",
                 code.stream().map(row -> "| " + row + " |").collect(Collectors.joining("\n"))).isEqualTo(code);
     }
 

@@ -9,23 +9,26 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One table of the lab's README.md, found by its header row, as rows of cells (the markdown of each cell, trimmed).
- * The tests that compare the README with the code read it, so a table that drifts from the code fails the build.
+ * One table of the lab's documentation (README.md, or a page under docs/ that it links to), found by its header row, as
+ * rows of cells (the markdown of each cell, trimmed). The tests that compare the documentation with the code read it,
+ * so a table that drifts from the code fails the build.
  */
 public final class ReadmeTable {
     /** The lab's README, seen from a module's directory (where Maven runs its tests). */
     public static final Path README = Path.of("..", "README.md");
+    /** The README's page on one request in detail: the error codes and how a request ended, among others. */
+    public static final Path REQUEST_LIFECYCLE = Path.of("..", "docs", "request-lifecycle.md");
 
     private ReadmeTable() {
     }
 
     /**
-     * The rows under the first table whose header row has exactly these cells.
+     * The rows under the first table of the document whose header row has exactly these cells.
      *
-     * @throws AssertionError when the README has no such table
+     * @throws AssertionError when the document has no such table
      */
-    public static List<List<String>> rows(String... header) {
-        List<String> lines = readme();
+    public static List<List<String>> rows(Path document, String... header) {
+        List<String> lines = lines(document);
         List<String> wanted = List.of(header);
         for (int i = 0; i + 1 < lines.size(); i++) {
             if (!lines.get(i).startsWith("|") || !cells(lines.get(i)).equals(wanted)) continue;
@@ -35,7 +38,8 @@ public final class ReadmeTable {
             }
             return rows;
         }
-        throw new AssertionError("README.md has no table with the header | " + String.join(" | ", header) + " |");
+        throw new AssertionError(document.normalize() + " has no table with the header | " + String.join(" | ", header)
+                + " |");
     }
 
     /** A cell's text without the backticks around it: "`CAT_API_URL`" is "CAT_API_URL". */
@@ -49,11 +53,12 @@ public final class ReadmeTable {
         return Arrays.stream(inner.split("\\|", -1)).map(String::strip).toList();
     }
 
-    private static List<String> readme() {
+    private static List<String> lines(Path document) {
         try {
-            return Files.readAllLines(README);
+            return Files.readAllLines(document);
         } catch (IOException missing) {
-            throw new UncheckedIOException("the tests compare README.md with the code and cannot read it", missing);
+            throw new UncheckedIOException("the tests compare " + document.normalize() + " with the code and cannot read it",
+                    missing);
         }
     }
 }

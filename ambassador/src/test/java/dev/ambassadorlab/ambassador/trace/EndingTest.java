@@ -12,15 +12,17 @@ import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** One vocabulary of endings, the README's table the same, and which error ends how. */
+/** One vocabulary of endings, the table in docs/request-lifecycle.md the same, and which error ends how. */
 class EndingTest {
     @Test
     void theReadmeTableListsEveryEndingWithItsMeaning() {
-        List<String> readme = ReadmeTable.rows("ended", "meaning").stream().map(row -> String.join(" | ", row)).toList();
+        List<String> readme = ReadmeTable.rows(ReadmeTable.REQUEST_LIFECYCLE, "ended", "meaning").stream()
+                .map(row -> String.join(" | ", row)).toList();
         List<String> code = Arrays.stream(Ending.values())
                 .map(ending -> "`" + ending.label() + "` | " + ending.meaning()).toList();
 
-        assertThat(readme).withFailMessage("README.md's table of endings differs from Ending; its rows should be:%n%s",
+        assertThat(readme).withFailMessage("docs/request-lifecycle.md's table of endings differs from Ending; its rows "
+                + "should be:%n%s",
                 code.stream().map(row -> "| " + row + " |").collect(Collectors.joining("\n"))).isEqualTo(code);
     }
 
