@@ -1,5 +1,6 @@
 package dev.ambassadorlab.ambassador;
 
+import dev.ambassadorlab.ambassador.config.AmbassadorConfig;
 import dev.ambassadorlab.ambassador.upstream.SelfCallGuard;
 import dev.ambassadorlab.ambassador.upstream.UpstreamClients;
 import io.javalin.Javalin;

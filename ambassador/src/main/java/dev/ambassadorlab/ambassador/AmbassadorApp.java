@@ -1,12 +1,19 @@
 package dev.ambassadorlab.ambassador;
 
+import dev.ambassadorlab.ambassador.config.AmbassadorConfig;
+import dev.ambassadorlab.ambassador.errors.AmbassadorException;
 import dev.ambassadorlab.ambassador.images.CatImageService;
 import dev.ambassadorlab.ambassador.images.ImageResult;
 import dev.ambassadorlab.ambassador.images.ImageStore;
 import dev.ambassadorlab.ambassador.metrics.AmbassadorMetrics;
+import dev.ambassadorlab.ambassador.request.BodyMemory;
+import dev.ambassadorlab.ambassador.request.RequestContext;
 import dev.ambassadorlab.ambassador.resilience.Backoff;
 import dev.ambassadorlab.ambassador.resilience.CircuitBreakers;
+import dev.ambassadorlab.ambassador.resilience.FailureTranslator;
+import dev.ambassadorlab.ambassador.resilience.Hedges;
 import dev.ambassadorlab.ambassador.resilience.Hedging;
+import dev.ambassadorlab.ambassador.resilience.ResilientUpstream;
 import dev.ambassadorlab.ambassador.resilience.RetryAfter;
 import dev.ambassadorlab.ambassador.resilience.RetryBudget;
 import dev.ambassadorlab.ambassador.resilience.RetryPolicies;
@@ -14,23 +21,19 @@ import dev.ambassadorlab.ambassador.resilience.StaleImageFallback;
 import dev.ambassadorlab.ambassador.resilience.Timeouts;
 import dev.ambassadorlab.ambassador.resilience.UpstreamBulkhead;
 import dev.ambassadorlab.ambassador.security.ImageHostAllowlist;
-import dev.ambassadorlab.ambassador.upstream.FailureTranslator;
-import dev.ambassadorlab.ambassador.upstream.Hedges;
-import dev.ambassadorlab.ambassador.upstream.ResilientUpstream;
+import dev.ambassadorlab.ambassador.trace.TraceBuffer;
 import dev.ambassadorlab.ambassador.upstream.SelfCallGuard;
 import dev.ambassadorlab.ambassador.upstream.UpstreamClients;
 import dev.ambassadorlab.ambassador.upstream.UpstreamResponse;
 import dev.ambassadorlab.ambassador.web.BatchedStdout;
-import dev.ambassadorlab.ambassador.web.BodyMemory;
 import dev.ambassadorlab.ambassador.web.CallerHeaders;
 import dev.ambassadorlab.ambassador.web.CallerRetries;
 import dev.ambassadorlab.ambassador.web.DirectBody;
 import dev.ambassadorlab.ambassador.web.ErrorResponses;
 import dev.ambassadorlab.ambassador.web.PassthroughRoute;
-import dev.ambassadorlab.ambassador.trace.TraceBuffer;
-import dev.ambassadorlab.ambassador.web.RequestContext;
 import dev.ambassadorlab.ambassador.web.RequestEndings;
 import dev.ambassadorlab.ambassador.web.RequestLog;
+import dev.ambassadorlab.ambassador.web.RequestStart;
 import dev.ambassadorlab.ambassador.web.TraceRoutes;
 import dev.ambassadorlab.edge.ServerConnections;
 import dev.ambassadorlab.edge.ServerThreads;
@@ -178,7 +181,7 @@ public final class AmbassadorApp {
     private static RequestContext begin(Context ctx, AmbassadorConfig config, RequestLog requestLog,
                                         BodyMemory bodyMemory) {
         requestLog.started(ctx);
-        return RequestContext.begin(ctx, config.requestDeadline(), config.maxRetries(), bodyMemory,
+        return RequestStart.begin(ctx, config.requestDeadline(), config.maxRetries(), bodyMemory,
                 config.traceBufferSize() > 0);
     }
 

@@ -1,5 +1,6 @@
 package dev.ambassadorlab.ambassador;
 
+import dev.ambassadorlab.ambassador.config.AmbassadorConfig;
 import dev.ambassadorlab.ambassador.config.ConfigException;
 import io.javalin.util.JavalinException;
 

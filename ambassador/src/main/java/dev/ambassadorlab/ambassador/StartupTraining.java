@@ -1,5 +1,6 @@
 package dev.ambassadorlab.ambassador;
 
+import dev.ambassadorlab.ambassador.config.AmbassadorConfig;
 import io.javalin.Javalin;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import okhttp3.OkHttpClient;

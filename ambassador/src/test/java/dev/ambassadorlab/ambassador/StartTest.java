@@ -1,5 +1,6 @@
 package dev.ambassadorlab.ambassador;
 
+import dev.ambassadorlab.ambassador.config.AmbassadorConfig;
 import dev.ambassadorlab.ambassador.images.ImageStore;
 import io.javalin.util.JavalinBindException;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

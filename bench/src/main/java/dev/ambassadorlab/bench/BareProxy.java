@@ -1,7 +1,7 @@
 package dev.ambassadorlab.bench;
 
-import dev.ambassadorlab.ambassador.AmbassadorConfig;
 import dev.ambassadorlab.ambassador.NoCompression;
+import dev.ambassadorlab.ambassador.config.AmbassadorConfig;
 import dev.ambassadorlab.ambassador.upstream.UpstreamClients;
 import dev.ambassadorlab.edge.ServerConnections;
 import dev.ambassadorlab.edge.ServerThreads;

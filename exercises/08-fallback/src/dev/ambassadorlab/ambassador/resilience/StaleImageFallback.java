@@ -1,9 +1,8 @@
 package dev.ambassadorlab.ambassador.resilience;
 
-import dev.ambassadorlab.ambassador.AmbassadorException;
+import dev.ambassadorlab.ambassador.errors.AmbassadorException;
 import dev.ambassadorlab.ambassador.images.ImageResult;
 import dev.ambassadorlab.ambassador.metrics.AmbassadorMetrics;
-import dev.failsafe.Failsafe;
 import dev.failsafe.Fallback;
 import dev.failsafe.event.ExecutionAttemptedEvent;
 import dev.failsafe.function.CheckedFunction;

@@ -1,6 +1,6 @@
 package dev.ambassadorlab.ambassador.resilience;
 
-import dev.ambassadorlab.ambassador.AmbassadorException;
+import dev.ambassadorlab.ambassador.errors.AmbassadorException;
 import dev.ambassadorlab.ambassador.images.ImageResult;
 import dev.ambassadorlab.ambassador.metrics.AmbassadorMetrics;
 import dev.failsafe.Failsafe;

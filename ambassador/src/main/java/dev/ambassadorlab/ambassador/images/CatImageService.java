@@ -1,17 +1,17 @@
 package dev.ambassadorlab.ambassador.images;
 
-import dev.ambassadorlab.ambassador.AmbassadorException;
-import dev.ambassadorlab.ambassador.ErrorCode;
+import dev.ambassadorlab.ambassador.errors.AmbassadorException;
+import dev.ambassadorlab.ambassador.errors.ErrorCode;
 import dev.ambassadorlab.ambassador.metrics.AmbassadorMetrics;
+import dev.ambassadorlab.ambassador.request.RequestContext;
 import dev.ambassadorlab.ambassador.security.ApiKey;
 import dev.ambassadorlab.ambassador.security.ImageHostAllowlist;
 import dev.ambassadorlab.ambassador.security.ImageId;
 import dev.ambassadorlab.ambassador.security.Origin;
-import dev.ambassadorlab.ambassador.upstream.ResilientUpstream;
 import dev.ambassadorlab.ambassador.upstream.UpstreamCall;
+import dev.ambassadorlab.ambassador.upstream.UpstreamCaller;
 import dev.ambassadorlab.ambassador.upstream.UpstreamRequest;
 import dev.ambassadorlab.ambassador.upstream.UpstreamResponse;
-import dev.ambassadorlab.ambassador.web.RequestContext;
 import okhttp3.HttpUrl;
 
 import java.nio.file.Path;
@@ -26,7 +26,7 @@ import java.util.function.Supplier;
 public final class CatImageService {
     /** A search answer is a few hundred bytes; a megabyte is plenty and keeps a runaway answer out of memory. */
     private static final long SEARCH_MAX_BYTES = 1024 * 1024;
-    private final ResilientUpstream upstream;
+    private final UpstreamCaller upstream;
     private final HttpUrl searchUrl;
     private final String catApiUpstream;
     private final ImageHostAllowlist allowlist;
@@ -35,7 +35,7 @@ public final class CatImageService {
     private final long imageMaxBytes;
     private final AmbassadorMetrics metrics;
 
-    public CatImageService(ResilientUpstream upstream, HttpUrl catApiUrl, ImageHostAllowlist allowlist, ApiKey key,
+    public CatImageService(UpstreamCaller upstream, HttpUrl catApiUrl, ImageHostAllowlist allowlist, ApiKey key,
                            ImageStore store, long imageMaxBytes, AmbassadorMetrics metrics) {
         this.upstream = upstream;
         this.searchUrl = catApiUrl.newBuilder().addPathSegments("v1/images/search").build();

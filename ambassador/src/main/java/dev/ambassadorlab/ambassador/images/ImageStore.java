@@ -1,7 +1,7 @@
 package dev.ambassadorlab.ambassador.images;
 
-import dev.ambassadorlab.ambassador.AmbassadorException;
-import dev.ambassadorlab.ambassador.ErrorCode;
+import dev.ambassadorlab.ambassador.errors.AmbassadorException;
+import dev.ambassadorlab.ambassador.errors.ErrorCode;
 import dev.ambassadorlab.ambassador.security.ImageId;
 import dev.ambassadorlab.ambassador.upstream.BodySink;
 import okio.Buffer;

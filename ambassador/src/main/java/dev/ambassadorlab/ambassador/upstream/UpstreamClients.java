@@ -1,13 +1,11 @@
 package dev.ambassadorlab.ambassador.upstream;
 
-import dev.ambassadorlab.ambassador.AmbassadorConfig;
-import dev.ambassadorlab.ambassador.AmbassadorException;
-import dev.ambassadorlab.ambassador.resilience.Deadlines;
+import dev.ambassadorlab.ambassador.config.AmbassadorConfig;
+import dev.ambassadorlab.ambassador.errors.AmbassadorException;
 import dev.ambassadorlab.ambassador.security.ApiKeyInjector;
-import dev.ambassadorlab.ambassador.web.CallerHeaders;
 import okhttp3.Call;
 import okhttp3.ConnectionPool;
-import okhttp3.HttpUrl;
+import okhttp3.Headers;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -20,10 +18,10 @@ import okio.BufferedSource;
 import java.io.IOException;
 import java.net.ProtocolException;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.Set;
 import java.util.function.LongConsumer;
 
 /**
@@ -98,9 +96,9 @@ public final class UpstreamClients {
     /**
      * Prepares one attempt; nothing is sent until {@link #read} executes it.
      *
-     * @param deadline the attempt's {@link Deadlines#HEADER} value, or null
+     * @param attemptHeaders what this attempt adds to the request's headers: its request id, the time it has
      */
-    public Call newCall(UpstreamRequest request, String requestId, String deadline) {
+    public Call newCall(UpstreamRequest request, Headers attemptHeaders) {
         RequestBody body = null;
         boolean bodyRequired = BODY_REQUIRED.contains(request.method());
         if (bodyRequired || (request.body() != null && !BODY_FORBIDDEN.contains(request.method()))) {
@@ -110,10 +108,9 @@ public final class UpstreamClients {
         Request.Builder okRequest = new Request.Builder()
                 .url(request.url())
                 .headers(request.headers())
-                .header(CallerHeaders.REQUEST_ID, requestId)
                 .method(request.method(), body)
                 .tag(OneSendPerAttempt.Sends.class, new OneSendPerAttempt.Sends());
-        if (deadline != null) okRequest.header(Deadlines.HEADER, deadline);
+        for (int i = 0; i < attemptHeaders.size(); i++) okRequest.header(attemptHeaders.name(i), attemptHeaders.value(i));
         return client().newCall(okRequest.build());
     }
 

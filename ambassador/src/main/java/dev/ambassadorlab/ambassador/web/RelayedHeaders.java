@@ -1,7 +1,7 @@
 package dev.ambassadorlab.ambassador.web;
 
-import dev.ambassadorlab.ambassador.AmbassadorException;
-import dev.ambassadorlab.ambassador.ErrorCode;
+import dev.ambassadorlab.ambassador.errors.AmbassadorException;
+import dev.ambassadorlab.ambassador.errors.ErrorCode;
 import dev.ambassadorlab.ambassador.security.ApiKey;
 import okhttp3.Headers;
 

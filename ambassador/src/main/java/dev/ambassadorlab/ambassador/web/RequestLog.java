@@ -2,6 +2,7 @@ package dev.ambassadorlab.ambassador.web;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.ambassadorlab.ambassador.metrics.AmbassadorMetrics;
+import dev.ambassadorlab.ambassador.request.RequestContext;
 import dev.ambassadorlab.ambassador.security.ApiKey;
 import dev.ambassadorlab.ambassador.trace.Ending;
 import dev.ambassadorlab.ambassador.trace.RequestTrace;

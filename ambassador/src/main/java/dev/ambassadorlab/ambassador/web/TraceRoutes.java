@@ -1,7 +1,7 @@
 package dev.ambassadorlab.ambassador.web;
 
-import dev.ambassadorlab.ambassador.AmbassadorException;
-import dev.ambassadorlab.ambassador.ErrorCode;
+import dev.ambassadorlab.ambassador.errors.AmbassadorException;
+import dev.ambassadorlab.ambassador.errors.ErrorCode;
 import dev.ambassadorlab.ambassador.trace.RequestTrace;
 import dev.ambassadorlab.ambassador.trace.TraceBuffer;
 import dev.ambassadorlab.ambassador.trace.TraceJson;
@@ -11,12 +11,11 @@ import io.javalin.http.sse.SseClient;
 import io.javalin.http.sse.SseHandler;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * The admin port's view of the request traces: {@code GET /debug/requests?limit=N}, the latest ones as JSON, newest

@@ -1,6 +1,5 @@
 package dev.ambassadorlab.ambassador.config;
 
-import dev.ambassadorlab.ambassador.AmbassadorConfig;
 import dev.ambassadorlab.ambassador.security.Origin;
 import org.junit.jupiter.api.Test;
 

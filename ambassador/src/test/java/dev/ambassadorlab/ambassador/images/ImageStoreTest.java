@@ -1,6 +1,6 @@
 package dev.ambassadorlab.ambassador.images;
 
-import dev.ambassadorlab.ambassador.AmbassadorException;
+import dev.ambassadorlab.ambassador.errors.AmbassadorException;
 import dev.ambassadorlab.ambassador.security.ImageId;
 import okio.Buffer;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package dev.ambassadorlab.ambassador.images;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.ambassadorlab.ambassador.AmbassadorException;
-import dev.ambassadorlab.ambassador.ErrorCode;
+import dev.ambassadorlab.ambassador.errors.AmbassadorException;
+import dev.ambassadorlab.ambassador.errors.ErrorCode;
 
 /**
  * Coverage-guided fuzzing of the search answer's parser (SECURITY.md: a hostile upstream's answer is a JSON 502, never

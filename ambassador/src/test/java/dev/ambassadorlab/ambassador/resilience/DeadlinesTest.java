@@ -1,7 +1,7 @@
 package dev.ambassadorlab.ambassador.resilience;
 
-import dev.ambassadorlab.ambassador.AmbassadorException;
-import dev.ambassadorlab.ambassador.ErrorCode;
+import dev.ambassadorlab.ambassador.errors.AmbassadorException;
+import dev.ambassadorlab.ambassador.errors.ErrorCode;
 import dev.ambassadorlab.ambassador.support.AmbassadorExtension;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;

@@ -1,6 +1,6 @@
 package dev.ambassadorlab.ambassador.security;
 
-import dev.ambassadorlab.ambassador.AmbassadorConfig;
+import dev.ambassadorlab.ambassador.config.AmbassadorConfig;
 import dev.ambassadorlab.ambassador.config.ConfigException;
 import dev.ambassadorlab.ambassador.support.AmbassadorExtension;
 import dev.ambassadorlab.ambassador.support.Expect;

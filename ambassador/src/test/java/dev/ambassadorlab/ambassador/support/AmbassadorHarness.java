@@ -1,10 +1,10 @@
 package dev.ambassadorlab.ambassador.support;
 
-import dev.ambassadorlab.ambassador.Ambassador;
-import dev.ambassadorlab.ambassador.AmbassadorApp;
-import dev.ambassadorlab.ambassador.AmbassadorConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ambassadorlab.ambassador.Ambassador;
+import dev.ambassadorlab.ambassador.AmbassadorApp;
+import dev.ambassadorlab.ambassador.config.AmbassadorConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import mockwebserver3.MockWebServer;
 import okhttp3.Headers;

@@ -1,6 +1,6 @@
 package dev.ambassadorlab.ambassador.trace;
 
-import dev.ambassadorlab.ambassador.ErrorCode;
+import dev.ambassadorlab.ambassador.errors.ErrorCode;
 import dev.ambassadorlab.ambassador.support.ReadmeTable;
 import org.junit.jupiter.api.Test;
 

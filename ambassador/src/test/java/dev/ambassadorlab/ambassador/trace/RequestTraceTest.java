@@ -1,6 +1,6 @@
 package dev.ambassadorlab.ambassador.trace;
 
-import dev.ambassadorlab.ambassador.ErrorCode;
+import dev.ambassadorlab.ambassador.errors.ErrorCode;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

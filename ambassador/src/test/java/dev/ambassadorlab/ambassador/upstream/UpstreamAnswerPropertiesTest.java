@@ -1,7 +1,7 @@
 package dev.ambassadorlab.ambassador.upstream;
 
-import dev.ambassadorlab.ambassador.AmbassadorException;
-import dev.ambassadorlab.ambassador.ErrorCode;
+import dev.ambassadorlab.ambassador.errors.AmbassadorException;
+import dev.ambassadorlab.ambassador.errors.ErrorCode;
 import dev.ambassadorlab.ambassador.images.SearchHit;
 import dev.ambassadorlab.ambassador.resilience.RetryAfter;
 import dev.ambassadorlab.ambassador.support.HostileText;

@@ -1,7 +1,9 @@
 package dev.ambassadorlab.ambassador.web;
 
-import dev.ambassadorlab.ambassador.AmbassadorException;
-import dev.ambassadorlab.ambassador.ErrorCode;
+import dev.ambassadorlab.ambassador.errors.AmbassadorException;
+import dev.ambassadorlab.ambassador.errors.ErrorCode;
+import dev.ambassadorlab.ambassador.request.BodyMemory;
+import dev.ambassadorlab.ambassador.request.RequestContext;
 import dev.ambassadorlab.ambassador.security.ApiKey;
 import io.javalin.Javalin;
 import org.junit.jupiter.api.AfterEach;

@@ -1,6 +1,6 @@
 package dev.ambassadorlab.ambassador.web;
 
-import dev.ambassadorlab.ambassador.AmbassadorException;
+import dev.ambassadorlab.ambassador.errors.AmbassadorException;
 import dev.ambassadorlab.ambassador.security.ApiKey;
 import okhttp3.Headers;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package dev.ambassadorlab.ambassador.web;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.ambassadorlab.ambassador.AmbassadorException;
+import dev.ambassadorlab.ambassador.errors.AmbassadorException;
 import dev.ambassadorlab.ambassador.security.ApiKey;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;

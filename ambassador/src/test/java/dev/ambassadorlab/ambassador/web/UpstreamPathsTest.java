@@ -1,6 +1,6 @@
 package dev.ambassadorlab.ambassador.web;
 
-import dev.ambassadorlab.ambassador.AmbassadorException;
+import dev.ambassadorlab.ambassador.errors.AmbassadorException;
 import okhttp3.HttpUrl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

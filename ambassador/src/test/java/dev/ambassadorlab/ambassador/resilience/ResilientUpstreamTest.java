@@ -1,4 +1,4 @@
-package dev.ambassadorlab.ambassador.upstream;
+package dev.ambassadorlab.ambassador.resilience;
 
 import dev.ambassadorlab.ambassador.support.AmbassadorExtension;
 import mockwebserver3.MockWebServer;

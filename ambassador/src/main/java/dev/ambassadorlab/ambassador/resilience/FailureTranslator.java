@@ -1,10 +1,16 @@
-package dev.ambassadorlab.ambassador.upstream;
+package dev.ambassadorlab.ambassador.resilience;
 
-import dev.ambassadorlab.ambassador.AmbassadorException;
-import dev.ambassadorlab.ambassador.ErrorCode;
+import dev.ambassadorlab.ambassador.errors.AmbassadorException;
+import dev.ambassadorlab.ambassador.errors.ErrorCode;
 import dev.ambassadorlab.ambassador.metrics.AmbassadorMetrics;
-import dev.ambassadorlab.ambassador.resilience.RetryAfter;
 import dev.ambassadorlab.ambassador.trace.Ending;
+import dev.ambassadorlab.ambassador.upstream.AttemptTimedOutException;
+import dev.ambassadorlab.ambassador.upstream.BadAnswerException;
+import dev.ambassadorlab.ambassador.upstream.BodyTooLargeException;
+import dev.ambassadorlab.ambassador.upstream.TruncatedBodyException;
+import dev.ambassadorlab.ambassador.upstream.UpstreamCall;
+import dev.ambassadorlab.ambassador.upstream.UpstreamRequest;
+import dev.ambassadorlab.ambassador.upstream.UpstreamResponse;
 import dev.failsafe.CircuitBreakerOpenException;
 import dev.failsafe.FailsafeException;
 
@@ -13,7 +19,6 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
-
 import javax.net.ssl.SSLException;
 
 /**

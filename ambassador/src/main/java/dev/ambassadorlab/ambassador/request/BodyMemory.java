@@ -1,4 +1,4 @@
-package dev.ambassadorlab.ambassador.web;
+package dev.ambassadorlab.ambassador.request;
 
 /**
  * The memory the ambassador lends to bodies it holds whole: callers' request bodies while they are forwarded, and

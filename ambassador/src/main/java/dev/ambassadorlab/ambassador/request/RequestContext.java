@@ -1,11 +1,9 @@
-package dev.ambassadorlab.ambassador.web;
+package dev.ambassadorlab.ambassador.request;
 
-import dev.ambassadorlab.ambassador.AmbassadorException;
-import dev.ambassadorlab.ambassador.ErrorCode;
-import dev.ambassadorlab.ambassador.resilience.Deadlines;
+import dev.ambassadorlab.ambassador.errors.AmbassadorException;
+import dev.ambassadorlab.ambassador.errors.ErrorCode;
 import dev.ambassadorlab.ambassador.trace.Ending;
 import dev.ambassadorlab.ambassador.trace.RequestTrace;
-import io.javalin.http.Context;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,27 +48,6 @@ public final class RequestContext {
         this.acceptsStale = acceptsStale;
         this.trace = new RequestTrace(requestId, traced, startNanos, System.currentTimeMillis());
         trace.deadline(deadline);
-    }
-
-    /**
-     * Starts the context for a proxied request and attaches it to Javalin's context, so the request log finds it even
-     * when the caller's headers are refused (that request is still counted, as a client error). Its deadline is the
-     * configured one, or the caller's ({@link Deadlines#HEADER}) when that is shorter.
-     */
-    public static RequestContext begin(Context ctx, Duration deadline, int maxRetries, BodyMemory memory,
-                                       boolean traced) {
-        String requestId = ctx.attribute(CallerHeaders.REQUEST_ID);
-        try {
-            CallerHeaders.refuseMethodOverride(ctx);
-            var request = new RequestContext(requestId, Deadlines.forRequest(ctx.header(Deadlines.HEADER), deadline),
-                    CallerHeaders.retriesAllowed(ctx, maxRetries),
-                    CallerHeaders.acceptsStale(ctx), memory, traced);
-            ctx.attribute(RequestLog.CONTEXT_KEY, request);
-            return request;
-        } catch (AmbassadorException refused) {
-            ctx.attribute(RequestLog.CONTEXT_KEY, new RequestContext(requestId, deadline, 0, false, memory, traced));
-            throw refused;
-        }
     }
 
     /**

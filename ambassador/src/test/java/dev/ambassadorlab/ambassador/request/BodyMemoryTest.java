@@ -1,6 +1,6 @@
-package dev.ambassadorlab.ambassador.web;
+package dev.ambassadorlab.ambassador.request;
 
-import dev.ambassadorlab.ambassador.AmbassadorException;
+import dev.ambassadorlab.ambassador.errors.AmbassadorException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

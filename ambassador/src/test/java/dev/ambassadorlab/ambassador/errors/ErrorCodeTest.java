@@ -1,4 +1,4 @@
-package dev.ambassadorlab.ambassador;
+package dev.ambassadorlab.ambassador.errors;
 
 import dev.ambassadorlab.ambassador.support.ReadmeTable;
 import org.junit.jupiter.api.Test;

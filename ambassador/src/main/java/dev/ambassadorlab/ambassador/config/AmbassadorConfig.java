@@ -1,6 +1,5 @@
-package dev.ambassadorlab.ambassador;
+package dev.ambassadorlab.ambassador.config;
 
-import dev.ambassadorlab.ambassador.config.EnvReader;
 import dev.ambassadorlab.ambassador.security.ApiKey;
 import dev.ambassadorlab.ambassador.security.Origin;
 import okhttp3.HttpUrl;

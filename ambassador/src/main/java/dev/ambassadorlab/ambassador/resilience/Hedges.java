@@ -1,8 +1,8 @@
-package dev.ambassadorlab.ambassador.upstream;
+package dev.ambassadorlab.ambassador.resilience;
 
-import dev.ambassadorlab.ambassador.resilience.Hedging;
-import dev.ambassadorlab.ambassador.resilience.RecentLatencies;
-import dev.ambassadorlab.ambassador.resilience.RetryPolicies;
+import dev.ambassadorlab.ambassador.upstream.UpstreamCall;
+import dev.ambassadorlab.ambassador.upstream.UpstreamRequest;
+import dev.ambassadorlab.ambassador.upstream.UpstreamResponse;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

@@ -1,8 +1,10 @@
-package dev.ambassadorlab.ambassador.upstream;
+package dev.ambassadorlab.ambassador.resilience;
 
 import dev.ambassadorlab.ambassador.metrics.AmbassadorMetrics;
-import dev.ambassadorlab.ambassador.resilience.RetryAfter;
 import dev.ambassadorlab.ambassador.trace.Ending;
+import dev.ambassadorlab.ambassador.upstream.UpstreamCall;
+import dev.ambassadorlab.ambassador.upstream.UpstreamRequest;
+import dev.ambassadorlab.ambassador.upstream.UpstreamResponse;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;

@@ -1,21 +1,23 @@
-package dev.ambassadorlab.ambassador.upstream;
+package dev.ambassadorlab.ambassador.resilience;
 
-import dev.ambassadorlab.ambassador.AmbassadorException;
-import dev.ambassadorlab.ambassador.ErrorCode;
+import dev.ambassadorlab.ambassador.errors.AmbassadorException;
+import dev.ambassadorlab.ambassador.errors.ErrorCode;
 import dev.ambassadorlab.ambassador.metrics.AmbassadorMetrics;
-import dev.ambassadorlab.ambassador.resilience.Backoff;
-import dev.ambassadorlab.ambassador.resilience.CircuitBreakers;
-import dev.ambassadorlab.ambassador.resilience.Deadlines;
-import dev.ambassadorlab.ambassador.resilience.RetryBudget;
-import dev.ambassadorlab.ambassador.resilience.RetryPolicies;
-import dev.ambassadorlab.ambassador.resilience.RetryWait;
-import dev.ambassadorlab.ambassador.resilience.Timeouts;
+import dev.ambassadorlab.ambassador.request.RequestContext;
 import dev.ambassadorlab.ambassador.trace.Ending;
-import dev.ambassadorlab.ambassador.web.RequestContext;
+import dev.ambassadorlab.ambassador.upstream.AttemptOutcome;
+import dev.ambassadorlab.ambassador.upstream.AttemptTimedOutException;
+import dev.ambassadorlab.ambassador.upstream.UpstreamCall;
+import dev.ambassadorlab.ambassador.upstream.UpstreamCaller;
+import dev.ambassadorlab.ambassador.upstream.UpstreamClients;
+import dev.ambassadorlab.ambassador.upstream.UpstreamRequest;
+import dev.ambassadorlab.ambassador.upstream.UpstreamResponse;
+import dev.ambassadorlab.edge.RequestIds;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.FailsafeExecutor;
 import okhttp3.Call;
+import okhttp3.Headers;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -30,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * Returns the upstream's answer, whatever its status, or throws an {@link AmbassadorException}
  * that says why there is none.
  */
-public final class ResilientUpstream {
+public final class ResilientUpstream implements UpstreamCaller {
     private final UpstreamClients clients;
     private final Timeouts timeouts;
     private final Backoff backoff;
@@ -55,6 +57,7 @@ public final class ResilientUpstream {
         this.hedges = hedges;
     }
 
+    @Override
     public UpstreamResponse call(UpstreamRequest request, RequestContext caller) {
         Duration remaining = caller.remaining();
         if (!isPositive(remaining)) {
@@ -94,6 +97,7 @@ public final class ResilientUpstream {
     }
 
     /** The answer for a response that is not a 2xx, once retries are over; see {@link FailureTranslator#rejected}. */
+    @Override
     public AmbassadorException rejected(UpstreamResponse response, UpstreamCall call, RequestContext caller) {
         return failures.rejected(response, call, caller.callAttempts());
     }
@@ -159,7 +163,9 @@ public final class ResilientUpstream {
             this.number = caller.callAttempts();
             this.startNanos = caller.trace().attemptStarting(request.call().label(), number);
             // The upstream hears how long this attempt has, so that it too can stop when no one waits any more.
-            this.call = clients.newCall(request, caller.requestId(), Deadlines.forAttempt(limit));
+            String told = Deadlines.forAttempt(limit);
+            this.call = clients.newCall(request, told == null ? Headers.of(RequestIds.HEADER, caller.requestId())
+                    : Headers.of(RequestIds.HEADER, caller.requestId(), Deadlines.HEADER, told));
             // Covers the whole attempt, the body included; when it fires OkHttp cancels the call and closes its socket.
             call.timeout().timeout(limit.toNanos(), TimeUnit.NANOSECONDS);
         }

@@ -1,4 +1,4 @@
-package dev.ambassadorlab.ambassador;
+package dev.ambassadorlab.ambassador.errors;
 
 import java.util.Locale;
 
