@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * Every setting of the ambassador, read once from environment variables. The defaults all live in {@link #fromEnv};
- * the README's configuration table lists the same names, defaults and ranges.
+ * the configuration table in docs/configuration.md lists the same names, defaults and ranges.
  */
 public record AmbassadorConfig(
         int port,

@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * Every error the ambassador answers with, in one place: the code a caller reads in {@code {"error": code}}, its HTTP
- * status, and what it means. The README's error table is checked against this list, so the two cannot disagree.
+ * status, and what it means. The error table in docs/request-lifecycle.md is checked against this list, so the two
+ * cannot disagree.
  */
 public enum ErrorCode {
     // The caller's request is refused before anything is sent upstream.
@@ -65,7 +66,7 @@ public enum ErrorCode {
         return status;
     }
 
-    /** One line on what happened, as the README's error table says it. */
+    /** One line on what happened, as the error table in docs/request-lifecycle.md says it. */
     public String meaning() {
         return meaning;
     }

@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * How a proxied request ended, as one word from a fixed vocabulary: the {@code ended} field of its trace and of its
- * log line, and the label of {@code ambassador_request_endings_total}. The README lists them beside the error codes.
+ * log line, and the label of {@code ambassador_request_endings_total}. docs/request-lifecycle.md lists them beside the
+ * error codes.
  */
 public enum Ending {
     /** The upstream's answer was used or relayed: a 2xx or 3xx. */
@@ -52,7 +53,7 @@ public enum Ending {
         return label;
     }
 
-    /** One line on what happened, as the README's table says it. */
+    /** One line on what happened, as the table in docs/request-lifecycle.md says it. */
     public String meaning() {
         return meaning;
     }

@@ -22,7 +22,7 @@ public final class RequestEndings {
         this.traces = traces;
         Counter endings = Counter.builder().name("ambassador_request_endings")
                 .help("Proxied requests by how they ended: success, retries_exhausted, breaker_open, ... "
-                        + "(the README's list of endings)")
+                        + "(docs/request-lifecycle.md lists them)")
                 .labelNames("ended").register(registry);
         // Every ending from the start, at 0: a dashboard shows the ones that have not happened yet.
         for (Ending ending : Ending.values()) counts.put(ending, endings.labelValues(ending.label()));

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class ReadmeTablesTest {
-    private static final Path AMBASSADOR_CONFIG = Path.of("ambassador/src/main/java/dev/ambassadorlab/ambassador/AmbassadorConfig.java");
+    private static final Path AMBASSADOR_CONFIG = Path.of("ambassador/src/main/java/dev/ambassadorlab/ambassador/config/AmbassadorConfig.java");
     private static final Path APP_CONFIG = Path.of("app/src/main/java/dev/ambassadorlab/app/AppConfig.java");
     private static final Path README = Path.of("README.md");
     /** The settings tables of both services, and the request headers and endpoints. */
