@@ -2,19 +2,13 @@ package dev.ambassadorlab.app;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.hc.client5.http.classic.methods.HttpGet;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.impl.DefaultHttpRequestRetryStrategy;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.HttpHost;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
-import org.apache.hc.core5.pool.PoolReusePolicy;
-import org.apache.hc.core5.util.TimeValue;
-import org.apache.hc.core5.util.Timeout;
+import okhttp3.ConnectionPool;
+import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -26,11 +20,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The app's only way out: a plain HTTP call to the ambassador on localhost. No retries, no keys, no breaker: the
- * ambassador owns all of that. What the app must own is its own edge: whatever the ambassador does (crash, hang,
- * answer garbage) the app's caller gets a JSON answer, never a stack trace.
+ * The app's only way out: a plain HTTP call to the ambassador on localhost. No keys, no breaker, no retry of an
+ * answer: the ambassador owns all of that. What the app must own is its own edge: whatever the ambassador does (crash,
+ * hang, answer garbage) the app's caller gets a JSON answer, never a stack trace.
  */
 public final class AmbassadorClient implements Closeable {
     /** Headers the app passes to the ambassador: the request id ties both logs together; the rest steer policies. */
@@ -38,59 +33,41 @@ public final class AmbassadorClient implements Closeable {
     /** Headers from the ambassador's answer the app passes back to its caller. */
     static final List<String> RETURNED = List.of("Retry-After", "X-Ambassador-Stale", "Cache-Control");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final CloseableHttpClient http;
+    private final OkHttpClient http;
     private final URI base;
-    /**
-     * The Host header, written once: left to HttpClient, it is formatted from the URL for every request, the host name
-     * scanned for IPv6 syntax each time.
-     */
-    private final String host;
+    private final HttpUrl baseUrl;
     /** The few URLs the app calls, resolved once. */
-    private final Map<String, URI> urls = new ConcurrentHashMap<>();
+    private final Map<String, HttpUrl> urls = new ConcurrentHashMap<>();
     private final Duration timeout;
 
     public AmbassadorClient(URI base, Duration timeout) {
         this.base = base;
-        this.host = HttpHost.create(base).toHostString();
+        this.baseUrl = HttpUrl.get(base.toString());
         this.timeout = timeout;
         // One client, its connections kept open between calls: a blocking call on the caller's own thread is the
-        // cheapest way across localhost. Apache HttpClient's classic API: in the app's place it costs less CPU per
-        // request than OkHttp, whose pool wakes its clean-up thread for nearly every connection handed back. Timeouts: connecting, and each wait for the
-        // ambassador's next bytes (its answers are small, so in practice the whole answer). A connection idle for a
-        // second is checked before it is used again, and idle ones are dropped after 20 s, before the ambassador's
-        // server would drop them (30 s).
-        var connections = PoolingHttpClientConnectionManagerBuilder.create()
-                .setMaxConnTotal(64)
-                .setMaxConnPerRoute(64)
-                .setConnPoolPolicy(PoolReusePolicy.LIFO)
-                .setDefaultConnectionConfig(ConnectionConfig.custom()
-                        .setConnectTimeout(Timeout.of(timeout.compareTo(Duration.ofSeconds(2)) < 0
-                                ? timeout : Duration.ofSeconds(2)))
-                        .setSocketTimeout(Timeout.of(timeout))
-                        .setValidateAfterInactivity(TimeValue.ofSeconds(1))
-                        .build())
-                .build();
-        this.http = HttpClients.custom()
-                .setConnectionManager(connections)
-                .setRetryStrategy(new ResendOnBrokenConnection())
-                .evictIdleConnections(TimeValue.ofSeconds(20))
-                .disableRedirectHandling()
-                .disableContentCompression()
-                .disableCookieManagement()
-                .disableAuthCaching()
-                .disableConnectionState()
-                .disableDefaultUserAgent()
+        // simplest way across localhost. Timeouts: connecting, and each wait for the ambassador's next bytes (its
+        // answers are small, so in practice the whole answer). Idle connections are dropped after 20 s, before the
+        // ambassador's server would drop them (30 s). OkHttp sends a call once more on a fresh connection when a kept
+        // one turns out closed (the ambassador restarted); never after a timeout or a refused connection.
+        this.http = new OkHttpClient.Builder()
+                .connectTimeout(timeout.compareTo(Duration.ofSeconds(2)) < 0 ? timeout : Duration.ofSeconds(2))
+                .readTimeout(timeout)
+                .writeTimeout(timeout)
+                .connectionPool(new ConnectionPool(64, 20, TimeUnit.SECONDS))
+                .followRedirects(false)
+                .followSslRedirects(false)
+                .addNetworkInterceptor(new AnswersAreFinal())
                 .build();
     }
 
     /** The ambassador's answer to a GET, or a JSON error (502 or 504) saying why there is none. */
     public Answer get(String path, Map<String, String> headers) {
-        var request = new HttpGet(urls.computeIfAbsent(path, base::resolve));
-        request.setHeader("Host", host);
-        request.setHeader("Accept", "application/json");
-        headers.forEach(request::setHeader);
-        try {
-            return http.execute(request, Answer::relay);
+        var request = new Request.Builder()
+                .url(urls.computeIfAbsent(path, this::resolve))
+                .header("Accept", "application/json");
+        headers.forEach(request::header);
+        try (Response response = http.newCall(request.build()).execute()) {
+            return Answer.relay(response);
         } catch (ConnectException down) {
             return Answer.error(502, "ambassador_unreachable", "could not connect to the ambassador at " + base
                     + "; is it running? (./lab up starts it, AMBASSADOR_URL says where it is)");
@@ -103,22 +80,33 @@ public final class AmbassadorClient implements Closeable {
         }
     }
 
-    /** Closes the kept connections and the thread that drops idle ones: when the app stops. */
+    private HttpUrl resolve(String path) {
+        HttpUrl url = baseUrl.resolve(path);
+        if (url == null) throw new IllegalArgumentException("not a path under " + base + ": " + path);
+        return url;
+    }
+
+    /** Closes the kept connections: when the app stops. */
     @Override
-    public void close() throws IOException {
-        http.close();
+    public void close() {
+        http.connectionPool().evictAll();
+        http.dispatcher().executorService().shutdown();
     }
 
     /**
-     * Sends a GET once more when its connection broke before an answer came (most often a kept connection that the
-     * ambassador had closed: it restarted, or dropped it idle). Never after a timeout or a refused connection, and
-     * never because of an answer, whatever its status (HttpClient's default would resend a 503 or a 429): retrying
-     * is the ambassador's business, and a second retry loop in front of it would multiply its calls.
+     * Keeps every answer final. OkHttp sends a request again by itself when a 503 says "Retry-After: 0": retrying is
+     * the ambassador's business, and a second retry loop in front of it would multiply its calls. Such a header is
+     * taken off before OkHttp sees it ("retry now" tells the app's caller nothing).
      */
-    private static final class ResendOnBrokenConnection extends DefaultHttpRequestRetryStrategy {
-        ResendOnBrokenConnection() {
-            super(1, TimeValue.ZERO_MILLISECONDS, List.of(InterruptedIOException.class, ConnectException.class),
-                    List.of());
+    private static final class AnswersAreFinal implements Interceptor {
+        @Override
+        public Response intercept(Chain chain) throws IOException {
+            Response response = chain.proceed(chain.request());
+            String wait = response.header("Retry-After");
+            if (response.code() == 503 && wait != null && wait.strip().matches("0+")) {
+                return response.newBuilder().removeHeader("Retry-After").build();
+            }
+            return response;
         }
     }
 
@@ -140,20 +128,20 @@ public final class AmbassadorClient implements Closeable {
         }
 
         /** Passes the ambassador's JSON through as it is; anything that is not JSON becomes a 502. */
-        static Answer relay(ClassicHttpResponse response) throws IOException {
-            Header contentType = response.getFirstHeader("Content-Type");
-            String type = contentType == null ? "(none)" : contentType.getValue();
-            byte[] body = response.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(response.getEntity());
+        static Answer relay(Response response) throws IOException {
+            String type = response.header("Content-Type", "(none)");
+            ResponseBody content = response.body();
+            byte[] body = content == null ? new byte[0] : content.bytes();
             if (!type.toLowerCase().startsWith("application/json") || !isJson(body)) {
-                return error(502, "ambassador_bad_answer", "the ambassador answered " + response.getCode()
+                return error(502, "ambassador_bad_answer", "the ambassador answered " + response.code()
                         + " with " + type + " that is not JSON");
             }
             Map<String, String> headers = new LinkedHashMap<>();
             for (String name : RETURNED) {
-                Header value = response.getFirstHeader(name);
-                if (value != null) headers.put(name, value.getValue());
+                String value = response.header(name);
+                if (value != null) headers.put(name, value);
             }
-            return new Answer(response.getCode(), body, headers);
+            return new Answer(response.code(), body, headers);
         }
 
         /** True for one well-formed JSON value, checked token by token without building it. */

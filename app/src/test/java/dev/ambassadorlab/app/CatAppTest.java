@@ -183,7 +183,7 @@ class CatAppTest {
                 .contains("7");
     }
 
-    /** Apache HttpClient resends a 503 or a 429 that says when by default; the app must not: that is the ambassador's call. */
+    /** OkHttp resends a 503 that says "Retry-After: 0" by itself; the app must not: that is the ambassador's call. */
     @Test
     void anAnswerIsNeverSentAgainNotEvenA503OrA429ThatSaysRetryNow() throws Exception {
         for (int status : new int[] {503, 429}) {
