@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -57,15 +57,21 @@ public final class Hedges {
     private final CounterDataPoint won;
     private final CounterDataPoint lost;
     private final CounterDataPoint cancelled;
-    /** Copies wait on the upstream, not on the CPU: a thread each, made as needed and kept a minute when idle. */
-    private final ExecutorService copies = Executors.newCachedThreadPool(task -> {
-        Thread thread = new Thread(task, "upstream-copy");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final Executor copies;
 
     public Hedges(Hedging hedging, PrometheusRegistry registry) {
+        // Copies wait on the upstream, not on the CPU: a thread each, made as needed and kept a minute when idle.
+        this(hedging, registry, Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "upstream-copy");
+            thread.setDaemon(true);
+            return thread;
+        }));
+    }
+
+    /** @param copies runs each copy, answer and all, on a thread of its own */
+    Hedges(Hedging hedging, PrometheusRegistry registry, Executor copies) {
         this.hedging = hedging;
+        this.copies = copies;
         for (UpstreamCall call : UpstreamCall.values()) recent.put(call, new RecentLatencies());
         Counter hedges = Counter.builder().name("ambassador_hedges")
                 .help("Second copies of slow attempts (hedges), by what became of them: won, lost, cancelled")

@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static dev.ambassadorlab.ambassador.support.CatApiResponses.json;
+import static dev.ambassadorlab.ambassador.support.CatApiResponses.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -109,6 +110,23 @@ class HedgingTest {
         for (String line = reader.readLine(); line != null && !line.isEmpty(); line = reader.readLine()) {
             // the request's head, until the blank line
         }
+    }
+
+    @Test
+    void aRetriedRequestGetsNoSecondCopy() {
+        // The original's 503 comes late, its copy's at once: neither is good, and the retry policy retries.
+        catApi.enqueue(new MockResponse.Builder(status(503)).headersDelay(1_000, TimeUnit.MILLISECONDS).build());
+        catApi.enqueue(status(503));
+        // The retry is slow too, well past the hedge delay; a second copy would have this answer at once.
+        catApi.enqueue(new MockResponse.Builder(json("[]")).headersDelay(600, TimeUnit.MILLISECONDS).build());
+        catApi.enqueue(json("[]"));
+
+        var answer = pod.ambassador().get("/v1/breeds");
+
+        assertThat(answer.status()).as("the retry's answer").isEqualTo(200);
+        assertThat(catApi.getRequestCount()).withFailMessage("the original, its copy, then the retry: expected 3 "
+                + "requests upstream (a request has %d hedge at most); the upstream saw %d", Hedging.MAX_PER_REQUEST,
+                catApi.getRequestCount()).isEqualTo(3);
     }
 
     @Test

@@ -57,7 +57,7 @@ public final class LabPod {
             Map.entry("CAT_API_URL", "http://toxiproxy:8666"),
             Map.entry("CAT_API_KEY", API_KEY),
             // The scenarios call the proxy from outside its container, to check it directly. Deployments keep the
-            // default (loopback only, where just the app reaches it); NetworkIT checks that default.
+            // default (loopback only, where just the app reaches it); ListenersIT checks that default.
             Map.entry("AMBASSADOR_BIND", "0.0.0.0"),
             Map.entry("ATTEMPT_TIMEOUT_MS", "1500"),
             Map.entry("REQUEST_DEADLINE_MS", "6000"),
