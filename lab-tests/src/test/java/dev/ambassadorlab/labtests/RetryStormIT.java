@@ -42,7 +42,7 @@ class RetryStormIT extends ChaosTest {
     }
 
     @Test
-    void during_an_outage_100_callers_cost_the_upstream_at_most_1_2_calls_each() throws Exception {
+    void during_an_outage_each_of_100_callers_costs_the_upstream_about_one_call() throws Exception {
         // Given every search answers 503
         pod.catApiMock().register(get(urlPathEqualTo(SEARCH)).atPriority(1).willReturn(aResponse().withStatus(503)
                 .withHeader("Content-Type", "application/json").withBody("{\"message\":\"down\"}")));
