@@ -164,9 +164,16 @@ class HedgesTest {
 
     @Test
     void aGoodAnswerBeatsABadOneThatCameFirst() throws IOException {
-        Copy original = Copy.answering(503).now();
-        UpstreamResponse answer = hedges(10).race(original, Duration.ZERO, () -> Copy.answering(200).now());
-        assertThat(answer.status()).as("the one good answer, whichever came first").isEqualTo(200);
+        Copy original = Copy.answering(503);
+        Copy copy = Copy.answering(200);
+        // The original's 503 comes once the copy is sent, and the copy's 200 only after that 503 is in.
+        releaseAfterOneCopyEnds(copy);
+        UpstreamResponse answer = hedges(10).race(original, SOON, () -> {
+            original.now();
+            return copy;
+        });
+        assertThat(answer.status()).as("the good answer, though the bad one came first").isEqualTo(200);
+        assertThat(counted("won")).isEqualTo(1);
     }
 
     @Test
